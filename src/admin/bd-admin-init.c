@@ -1,0 +1,48 @@
+/* bd-admin-init.c: `borderdesk-admin init`. */
+#include "config.h"
+
+#include <string.h>
+
+#include "bd-admin.h"
+#include "bd-db.h"
+#include "bd-post.h"
+
+int
+bd_admin_init (BdAdmin *admin, int argc, char **argv)
+{
+  g_autofree char *post = NULL, *post_name = NULL, *country = NULL;
+  int desk = 0;
+  GOptionEntry entries[] = {
+    { "post", 0, 0, G_OPTION_ARG_STRING, &post, "Post code, such as UTO-ALP", "CODE" },
+    { "post-name", 0, 0, G_OPTION_ARG_STRING, &post_name, "Post name", "NAME" },
+    { "desk", 0, 0, G_OPTION_ARG_INT, &desk, "This desk's number at the post", "N" },
+    { "country", 0, 0, G_OPTION_ARG_STRING, &country,
+      "The post's state (default: the post code's prefix)", "ISO3" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("- set up this desk for a post");
+  g_autoptr(BdDb) db = NULL;
+  g_autoptr(BdActor) cli = bd_actor_new_cli ();
+  GError *error = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!bd_admin_parse (ctx, &argc, &argv))
+    return BD_EXIT_USAGE;
+  if (post == NULL || post_name == NULL || desk == 0)
+    {
+      g_printerr ("borderdesk-admin: init needs --post, --post-name and --desk\n");
+      return BD_EXIT_USAGE;
+    }
+  if (country == NULL)
+    {
+      const char *dash = strchr (post, '-');
+      country = dash != NULL ? g_strndup (post, dash - post) : g_strdup (post);
+    }
+  db = bd_db_open (admin->db_path, BD_DB_OPEN_CREATE, &error);
+  if (db == NULL)
+    return bd_admin_fail (error);
+  if (!bd_post_init (db, cli, post, post_name, desk, country, &error))
+    return bd_admin_fail (error);
+  g_print ("desk %s/%d of %s set up in %s\n", post, desk, post_name, admin->db_path);
+  return BD_EXIT_OK;
+}

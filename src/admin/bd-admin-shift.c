@@ -1,0 +1,218 @@
+/* bd-admin-shift.c: `borderdesk-admin shift list|report|signoff|open|close`. */
+#include "config.h"
+
+#include <string.h>
+
+#include "bd-admin.h"
+#include "bd-db.h"
+#include "bd-officer.h"
+#include "bd-shift.h"
+
+static int
+shift_list (BdAdmin *admin, int argc, char **argv)
+{
+  gboolean json = FALSE;
+  gint64 limit = 0;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, "At most N, newest first", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("- list shifts, newest first");
+  g_autoptr(BdDb) db = NULL;
+  g_autoptr(BdActor) cli = bd_actor_new_cli ();
+  g_autoptr(GPtrArray) list = NULL;
+  GError *error = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!bd_admin_parse (ctx, &argc, &argv))
+    return BD_EXIT_USAGE;
+  db = bd_admin_open_db (admin, &error);
+  if (db == NULL)
+    return bd_admin_fail (error);
+  list = bd_shift_list (db, cli, limit, &error);
+  if (list == NULL)
+    return bd_admin_fail (error);
+  if (json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+      JsonArray *a = json_array_new ();
+
+      for (guint i = 0; i < list->len; i++)
+        json_array_add_element (a, bd_shift_to_json (list->pdata[i]));
+      json_node_take_array (node, a);
+      bd_admin_print_json (node);
+      return BD_EXIT_OK;
+    }
+  for (guint i = 0; i < list->len; i++)
+    {
+      BdShift *s = list->pdata[i];
+      g_print ("%6" G_GINT64_FORMAT "  %-12s %-16s %s .. %-20s %5" G_GINT64_FORMAT
+               " crossings  %s%s\n",
+               s->id, s->desk, s->officer, s->opened, s->closed ? s->closed : "(open)",
+               s->crossings, s->signed_off_by ? "signed off by " : "",
+               s->signed_off_by ? s->signed_off_by : "");
+    }
+  return BD_EXIT_OK;
+}
+
+static void
+write_csv_counts (GString *csv, JsonObject *counts, const char *group)
+{
+  JsonObject *o = json_object_get_object_member (counts, group);
+  g_autoptr(GList) keys = json_object_get_members (o);
+
+  for (GList *k = keys; k != NULL; k = k->next)
+    g_string_append_printf (csv, "%s,\"%s\",%" G_GINT64_FORMAT "\r\n", group,
+                            (const char *) k->data,
+                            json_object_get_int_member (o, k->data));
+}
+
+static int
+shift_report (BdAdmin *admin, int argc, char **argv)
+{
+  gint64 shift = 0;
+  gboolean json = FALSE;
+  g_autofree char *csv_path = NULL;
+  GOptionEntry entries[] = {
+    { "shift", 0, 0, G_OPTION_ARG_INT64, &shift, "The shift", "ID" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Write the counts as CSV", "FILE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("- the figures of one shift");
+  g_autoptr(BdDb) db = NULL;
+  g_autoptr(BdActor) cli = bd_actor_new_cli ();
+  g_autoptr(JsonNode) report = NULL;
+  JsonObject *o, *counts;
+  GError *error = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!bd_admin_parse (ctx, &argc, &argv))
+    return BD_EXIT_USAGE;
+  if (shift <= 0)
+    {
+      g_printerr ("borderdesk-admin: --shift ID is required\n");
+      return BD_EXIT_USAGE;
+    }
+  db = bd_admin_open_db (admin, &error);
+  if (db == NULL)
+    return bd_admin_fail (error);
+  report = bd_shift_report (db, cli, shift, &error);
+  if (report == NULL)
+    return bd_admin_fail (error);
+  o = json_node_get_object (report);
+  counts = json_object_get_object_member (o, "counts");
+
+  if (csv_path != NULL)
+    {
+      g_autoptr(GString) csv = g_string_new ("group,key,count\r\n");
+      static const char *const groups[] = {
+        "by_direction", "by_decision", "by_sex", "by_nationality", "by_hour"
+      };
+
+      g_string_append_printf (csv, "total,\"\",%" G_GINT64_FORMAT "\r\n",
+                              json_object_get_int_member (counts, "total"));
+      for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+        write_csv_counts (csv, counts, groups[i]);
+      g_string_append_printf (csv, "alerts,\"\",%" G_GINT64_FORMAT "\r\n",
+                              json_object_get_int_member (o, "alerts"));
+      g_string_append_printf (csv, "overrides,\"\",%" G_GINT64_FORMAT "\r\n",
+                              json_object_get_int_member (o, "overrides"));
+      if (!g_file_set_contents_full (csv_path, csv->str, csv->len,
+                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+        return bd_admin_fail (error);
+    }
+  if (json)
+    {
+      bd_admin_print_json (report);
+      return BD_EXIT_OK;
+    }
+  if (csv_path != NULL)
+    return BD_EXIT_OK;
+  g_print ("shift %" G_GINT64_FORMAT " at %s, %s, %s .. %s\n", shift,
+           json_object_get_string_member (o, "desk"),
+           json_object_get_string_member (o, "officer"),
+           json_object_get_string_member (o, "opened"),
+           json_object_get_string_member_with_default (o, "closed", "(open)"));
+  g_print ("crossings %" G_GINT64_FORMAT ", alerts %" G_GINT64_FORMAT ", overrides %"
+           G_GINT64_FORMAT "\n", json_object_get_int_member (counts, "total"),
+           json_object_get_int_member (o, "alerts"), json_object_get_int_member (o, "overrides"));
+  return BD_EXIT_OK;
+}
+
+/* signoff, open and close act as an officer: password on stdin. */
+static int
+shift_as_officer (BdAdmin *admin, int argc, char **argv, const char *what)
+{
+  gint64 shift = 0;
+  g_autofree char *username = NULL, *note = NULL, *lane = NULL;
+  GOptionEntry entries[] = {
+    { "shift", 0, 0, G_OPTION_ARG_INT64, &shift, "The shift (signoff, close)", "ID" },
+    { "username", 0, 0, G_OPTION_ARG_STRING, &username, "The officer acting", "U" },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, "A note (signoff, close)", "TEXT" },
+    { "lane", 0, 0, G_OPTION_ARG_STRING, &lane, "Lane (open)", "LANE" },
+    { NULL }
+  };
+  g_autofree char *summary = g_strdup_printf ("- %s a shift (password: first line of stdin)",
+                                              what);
+  g_autoptr(GOptionContext) ctx = g_option_context_new (summary);
+  g_autoptr(BdDb) db = NULL;
+  g_autoptr(BdActor) officer = NULL;
+  char *password;
+  GError *error = NULL;
+  gboolean is_open = strcmp (what, "open") == 0;
+  gboolean ok;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!bd_admin_parse (ctx, &argc, &argv))
+    return BD_EXIT_USAGE;
+  if (username == NULL || (!is_open && shift <= 0))
+    {
+      g_printerr ("borderdesk-admin: shift %s needs --username%s\n", what,
+                  is_open ? "" : " and --shift");
+      return BD_EXIT_USAGE;
+    }
+  password = bd_admin_read_line ();
+  if (password == NULL)
+    {
+      g_printerr ("borderdesk-admin: the password is the first line of standard input\n");
+      return BD_EXIT_USAGE;
+    }
+  db = bd_admin_open_db (admin, &error);
+  if (db != NULL)
+    officer = bd_officer_authenticate (db, username, password, &error);
+  bd_admin_secret_free (password);
+  if (officer == NULL)
+    return bd_admin_fail (error);
+
+  if (is_open)
+    {
+      shift = bd_shift_open (db, officer, lane, &error);
+      ok = shift != 0;
+    }
+  else if (strcmp (what, "close") == 0)
+    ok = bd_shift_close (db, officer, shift, note, &error);
+  else
+    ok = bd_shift_sign_off (db, officer, shift, note, &error);
+  if (!ok)
+    return bd_admin_fail (error);
+  g_print ("shift %" G_GINT64_FORMAT ": %s\n", shift,
+           is_open ? "opened" : strcmp (what, "close") == 0 ? "closed" : "signed off");
+  return BD_EXIT_OK;
+}
+
+int
+bd_admin_shift (BdAdmin *admin, int argc, char **argv)
+{
+  const char *sub = argc > 1 ? argv[1] : "";
+
+  if (strcmp (sub, "list") == 0)
+    return shift_list (admin, argc - 1, argv + 1);
+  if (strcmp (sub, "report") == 0)
+    return shift_report (admin, argc - 1, argv + 1);
+  if (strcmp (sub, "signoff") == 0 || strcmp (sub, "open") == 0 || strcmp (sub, "close") == 0)
+    return shift_as_officer (admin, argc - 1, argv + 1, sub);
+  g_printerr ("Usage: borderdesk-admin shift list|report|signoff|open|close [--help]\n");
+  return strcmp (sub, "--help") == 0 ? BD_EXIT_OK : BD_EXIT_USAGE;
+}

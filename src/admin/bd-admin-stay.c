@@ -1,0 +1,84 @@
+/* bd-admin-stay.c: `borderdesk-admin stay`. */
+#include "config.h"
+
+#include "bd-admin.h"
+#include "bd-date.h"
+#include "bd-db.h"
+#include "bd-history.h"
+#include "bd-post.h"
+
+int
+bd_admin_stay (BdAdmin *admin, int argc, char **argv)
+{
+  g_autofree char *document = NULL, *on = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "document", 0, 0, G_OPTION_ARG_STRING, &document, "The document", "ISSUER:NUMBER" },
+    { "on", 0, 0, G_OPTION_ARG_STRING, &on, "The day (default today)", "YYYY-MM-DD" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx =
+    g_option_context_new ("- the stay rule for one traveller on one day");
+  g_autoptr(BdDb) db = NULL;
+  g_autoptr(BdPost) post = NULL;
+  g_autofree char *state = NULL, *number = NULL, *on_text = NULL, *latest = NULL;
+  BdStayResult r;
+  guint32 day;
+  GError *error = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!bd_admin_parse (ctx, &argc, &argv))
+    return BD_EXIT_USAGE;
+  if (document == NULL || !bd_document_ref_parse (document, &state, &number))
+    {
+      g_printerr ("borderdesk-admin: --document ISSUER:NUMBER is required, such as "
+                  "UTO:L898902C3\n");
+      return BD_EXIT_USAGE;
+    }
+  if (on == NULL)
+    day = bd_today ();
+  else if (!bd_date_parse (on, &day))
+    {
+      g_printerr ("borderdesk-admin: --on: a date YYYY-MM-DD\n");
+      return BD_EXIT_USAGE;
+    }
+  db = bd_admin_open_db (admin, &error);
+  if (db == NULL)
+    return bd_admin_fail (error);
+  post = bd_post_load (db, &error);
+  if (post == NULL || !bd_history_stay (db, post, state, number, day, &r, &error))
+    return bd_admin_fail (error);
+
+  on_text = bd_date_format (day);
+  if (r.has_latest_exit)
+    latest = bd_date_format (r.latest_exit);
+  if (json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      JsonObject *o = json_object_new ();
+      JsonObject *rule = json_object_new ();
+
+      json_object_set_int_member (rule, "days", post->stay.days);
+      json_object_set_int_member (rule, "window", post->stay.window);
+      json_object_set_object_member (o, "rule", rule);
+      json_object_set_string_member (o, "on", on_text);
+      json_object_set_int_member (o, "days_used", r.days_used);
+      json_object_set_int_member (o, "days_remaining", r.days_remaining);
+      if (latest != NULL)
+        json_object_set_string_member (o, "latest_exit", latest);
+      else
+        json_object_set_null_member (o, "latest_exit");
+      json_object_set_int_member (o, "overstay_days", r.overstay_days);
+      json_node_take_object (node, o);
+      bd_admin_print_json (node);
+      return BD_EXIT_OK;
+    }
+  g_print ("rule:            %d days in any %d\n", post->stay.days, post->stay.window);
+  g_print ("on:              %s\n", on_text);
+  g_print ("days used:       %d\n", r.days_used);
+  g_print ("days remaining:  %d\n", r.days_remaining);
+  g_print ("latest exit:     %s\n", latest != NULL ? latest : "none: already over the limit");
+  g_print ("overstay:        %d days\n", r.overstay_days);
+  return BD_EXIT_OK;
+}

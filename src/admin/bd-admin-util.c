@@ -1,0 +1,139 @@
+/* bd-admin-util.c: what the command groups share (bd-admin.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <openssl/crypto.h>
+
+#include "bd-admin.h"
+#include "bd-crossing.h"
+#include "bd-db.h"
+#include "bd-officer.h"
+#include "bd-password.h"
+#include "bd-post.h"
+#include "bd-role.h"
+#include "bd-shift.h"
+
+#define MAX_LINE 4096
+#define MAX_STDIN (64 * 1024 * 1024)
+
+char *
+bd_admin_read_line (void)
+{
+  GString *line = g_string_new (NULL);
+  int c;
+
+  while ((c = getchar ()) != EOF && c != '\n')
+    {
+      if (line->len >= MAX_LINE)
+        {
+          OPENSSL_cleanse (line->str, line->len);
+          g_string_free (line, TRUE);
+          return NULL;
+        }
+      g_string_append_c (line, (char) c);
+    }
+  if (c == EOF && line->len == 0)
+    {
+      g_string_free (line, TRUE);
+      return NULL;
+    }
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  return g_string_free (line, FALSE);
+}
+
+char *
+bd_admin_read_all (GError **error)
+{
+  GString *all = g_string_new (NULL);
+  char buf[8192];
+  size_t n;
+
+  while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
+    {
+      if (all->len + n > MAX_STDIN)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "standard input is larger than %d bytes", MAX_STDIN);
+          g_string_free (all, TRUE);
+          return NULL;
+        }
+      g_string_append_len (all, buf, n);
+    }
+  if (ferror (stdin))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read standard input");
+      g_string_free (all, TRUE);
+      return NULL;
+    }
+  return g_string_free (all, FALSE);
+}
+
+void
+bd_admin_secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  OPENSSL_cleanse (secret, strlen (secret));
+  g_free (secret);
+}
+
+void
+bd_admin_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (gen, node);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+}
+
+BdDb *
+bd_admin_open_db (BdAdmin *admin, GError **error)
+{
+  return bd_db_open (admin->db_path, BD_DB_OPEN_DEFAULT, error);
+}
+
+int
+bd_admin_fail (GError *error)
+{
+  int code = BD_EXIT_FAILURE;
+
+  if (error == NULL)
+    return code;
+  if (error->domain == G_OPTION_ERROR ||
+      g_error_matches (error, BD_CROSSING_ERROR, BD_CROSSING_ERROR_INVALID) ||
+      g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_INVALID) ||
+      g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_NOT_FOUND) ||
+      g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_EXISTS) ||
+      g_error_matches (error, BD_POST_ERROR, BD_POST_ERROR_INVALID) ||
+      g_error_matches (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_NOT_FOUND) ||
+      g_error_matches (error, BD_PASSWORD_ERROR, BD_PASSWORD_ERROR_WEAK) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+    code = BD_EXIT_USAGE;
+  else if (error->domain == BD_ROLE_ERROR ||
+           error->domain == BD_SHIFT_ERROR ||
+           g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_BAD_CREDENTIALS) ||
+           g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_LOCKED) ||
+           error->domain == BD_CROSSING_ERROR)
+    code = BD_EXIT_NO;
+  g_printerr ("borderdesk-admin: %s\n", error->message);
+  g_error_free (error);
+  return code;
+}
+
+gboolean
+bd_admin_parse (GOptionContext *context, int *argc, char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("borderdesk-admin: %s (see --help)\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,60 @@
+/* bd-admin.h: what the borderdesk-admin command groups share.
+ *
+ * main.c parses the global options and hands each group its own argv
+ * (argv[0] is the group's name).  A group returns the process exit code:
+ * 0 success, 1 the answer is "no", 2 bad usage or input, 3 failure
+ * (CONTRACT.md).  Only main() exits.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+enum {
+  BD_EXIT_OK = 0,
+  BD_EXIT_NO = 1,
+  BD_EXIT_USAGE = 2,
+  BD_EXIT_FAILURE = 3,
+};
+
+typedef struct {
+  char *db_path;  /* resolved: --db, $BORDERDESK_DB, $XDG_DATA_HOME/borderdesk/desk.db */
+} BdAdmin;
+
+typedef int (*BdAdminCommand) (BdAdmin *admin, int argc, char **argv);
+
+int bd_admin_init      (BdAdmin *admin, int argc, char **argv);
+int bd_admin_officer   (BdAdmin *admin, int argc, char **argv);
+int bd_admin_mrz       (BdAdmin *admin, int argc, char **argv);
+int bd_admin_register  (BdAdmin *admin, int argc, char **argv);
+int bd_admin_crossings (BdAdmin *admin, int argc, char **argv);
+int bd_admin_stay      (BdAdmin *admin, int argc, char **argv);
+int bd_admin_shift     (BdAdmin *admin, int argc, char **argv);
+int bd_admin_audit     (BdAdmin *admin, int argc, char **argv);
+int bd_admin_demo      (BdAdmin *admin, int argc, char **argv);
+
+/* Helpers shared by the groups (bd-admin-util.c). */
+
+typedef struct _BdDb BdDb;
+
+/* Opens the desk database, which must exist. */
+BdDb    *bd_admin_open_db     (BdAdmin *admin, GError **error);
+/* Prints "borderdesk-admin: MESSAGE" and returns the exit code for @error
+ * (2 for bad input, 1 for a refusal, 3 otherwise).  Frees @error. */
+int      bd_admin_fail        (GError *error);
+/* Parses @entries; on failure prints the error and usage hint, returns FALSE. */
+gboolean bd_admin_parse       (GOptionContext *context, int *argc, char ***argv);
+/* Wipes and frees a secret read from stdin. */
+void     bd_admin_secret_free (char *secret);
+
+/* Reads one line from stdin without its line end (LF or CRLF); NULL at EOF
+ * or when longer than 4096 bytes.  Free secrets with bd_admin_secret_free. */
+char    *bd_admin_read_line   (void);
+/* Reads the rest of stdin. */
+char    *bd_admin_read_all    (GError **error);
+/* Prints @node as one JSON document on stdout, followed by a newline. */
+void     bd_admin_print_json  (JsonNode *node);
+
+G_END_DECLS

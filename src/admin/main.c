@@ -1,0 +1,105 @@
+/* main.c: borderdesk-admin, the desk's command line (CONTRACT.md).
+ *
+ * Global options come before the command: `borderdesk-admin [--db PATH]
+ * COMMAND ...`.  Each command group lives in its own file.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bd-admin.h"
+#include "bd-db.h"
+
+static const struct {
+  const char *name;
+  BdAdminCommand run;
+  const char *summary;
+} commands[] = {
+  { "init", bd_admin_init, "set up this desk for a post" },
+  { "officer", bd_admin_officer, "add, list, unlock officers; set passwords" },
+  { "mrz", bd_admin_mrz, "parse a machine readable zone" },
+  { "register", bd_admin_register, "check and record one crossing" },
+  { "crossings", bd_admin_crossings, "list crossings; import history" },
+  { "stay", bd_admin_stay, "the stay rule for one traveller on one day" },
+  { "shift", bd_admin_shift, "list shifts, report on one, sign one off" },
+  { "audit", bd_admin_audit, "verify the audit chain" },
+  { "demo", bd_admin_demo, "add synthetic demo data" },
+};
+
+static void
+usage (void)
+{
+  g_print ("Usage: borderdesk-admin [--db PATH] COMMAND [OPTIONS]\n\n"
+           "The desk's administration tool.  The database is --db PATH, else $BORDERDESK_DB,\n"
+           "else $XDG_DATA_HOME/borderdesk/desk.db.\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_print ("  %-10s %s\n", commands[i].name, commands[i].summary);
+  g_print ("\n`borderdesk-admin COMMAND --help` for a command's options.\n"
+           "Exit status: 0 success, 1 the answer is no, 2 bad usage or input, 3 failure.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  BdAdmin admin = { NULL, };
+  int i = 1, status = BD_EXIT_USAGE;
+
+  setlocale (LC_ALL, "");
+  /* Everything this tool creates is private to the desk's account. */
+  umask (077);
+
+  while (i < argc && argv[i][0] == '-')
+    {
+      if (strcmp (argv[i], "--db") == 0 && i + 1 < argc)
+        {
+          g_free (admin.db_path);
+          admin.db_path = g_strdup (argv[i + 1]);
+          i += 2;
+        }
+      else if (g_str_has_prefix (argv[i], "--db="))
+        {
+          g_free (admin.db_path);
+          admin.db_path = g_strdup (argv[i] + 5);
+          i++;
+        }
+      else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
+        {
+          usage ();
+          g_free (admin.db_path);
+          return BD_EXIT_OK;
+        }
+      else if (strcmp (argv[i], "--version") == 0)
+        {
+          g_print ("borderdesk-admin %s\n", PACKAGE_VERSION);
+          g_free (admin.db_path);
+          return BD_EXIT_OK;
+        }
+      else
+        {
+          g_printerr ("borderdesk-admin: unknown option %s (see --help)\n", argv[i]);
+          g_free (admin.db_path);
+          return BD_EXIT_USAGE;
+        }
+    }
+  if (i >= argc)
+    {
+      usage ();
+      g_free (admin.db_path);
+      return BD_EXIT_USAGE;
+    }
+  if (admin.db_path == NULL)
+    admin.db_path = bd_db_default_path ();
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    if (strcmp (argv[i], commands[c].name) == 0)
+      {
+        status = commands[c].run (&admin, argc - i, argv + i);
+        g_free (admin.db_path);
+        return status;
+      }
+  g_printerr ("borderdesk-admin: unknown command \"%s\" (see --help)\n", argv[i]);
+  g_free (admin.db_path);
+  return BD_EXIT_USAGE;
+}

@@ -1,0 +1,75 @@
+/* bd-checks.h: the checks run on every crossing, and their results.
+ *
+ * A check result is a name, a state and a reason a guard can read.  Other
+ * modules (fingerprints, watchlists, sync) add their own rows to the same
+ * list; the decision rule is the same for all: a "block" row cannot be
+ * admitted without a supervisor's override.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "bd-db.h"
+#include "bd-mrz.h"
+#include "bd-post.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  BD_CHECK_OK,
+  BD_CHECK_WARNING,
+  BD_CHECK_BLOCK,
+} BdCheckState;
+
+typedef struct {
+  char *name;         /* "check-digits", "document-validity", "country-codes", "stay-rule" */
+  BdCheckState state;
+  char *reason;
+} BdCheck;
+
+typedef enum {
+  BD_DIRECTION_ENTRY,
+  BD_DIRECTION_EXIT,
+} BdDirection;
+
+/* What a traveller's document says, as the desk stores it. */
+typedef struct {
+  char *code;           /* "P", "ID", "V"... */
+  char *issuing_state;
+  char *number;
+  char *expiry;         /* YYYY-MM-DD or "" */
+  char *surname;
+  char *given_names;
+  char *nationality;
+  char *birth_date;     /* YYYY-MM-DD, YYYY-MM, YYYY or "" */
+  char *sex;            /* "F", "M", "X" or "<" */
+} BdIdentity;
+
+void         bd_identity_clear      (BdIdentity *identity);
+/* Fills @identity from a parsed MRZ (its fields need not be valid). */
+void         bd_identity_from_mrz   (BdIdentity *identity, const BdMrz *mrz, guint32 today);
+/* Validates every field (lengths, character classes, dates). */
+gboolean     bd_identity_validate   (const BdIdentity *identity, GError **error);
+
+GPtrArray   *bd_checks_new          (void);   /* of BdCheck */
+void         bd_checks_add          (GPtrArray *checks, const char *name, BdCheckState state,
+                                     const char *format, ...) G_GNUC_PRINTF (4, 5);
+gboolean     bd_checks_blocking     (GPtrArray *checks);
+JsonNode    *bd_checks_to_json      (GPtrArray *checks);
+const char  *bd_check_state_to_string (BdCheckState state);
+const char  *bd_direction_to_string (BdDirection direction);
+
+/* The document checks: check digits (@mrz may be NULL for keyed data),
+ * validity on @day, country codes, and the stay rule for @direction on
+ * @day from the traveller's history in this database. */
+gboolean     bd_checks_run_document (BdDb             *db,
+                                     const BdPost     *post,
+                                     const BdIdentity *identity,
+                                     const BdMrz      *mrz,
+                                     BdDirection       direction,
+                                     guint32           day,
+                                     GPtrArray        *checks,
+                                     GError          **error);
+
+G_END_DECLS

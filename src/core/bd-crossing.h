@@ -1,0 +1,100 @@
+/* bd-crossing.h: recording crossings, the heart of the desk.
+ *
+ * bd_crossing_register() is the one path by which a crossing enters the
+ * database, for the app, `borderdesk-admin register` and the demo seed
+ * alike: checks, then one transaction (traveller and document upsert,
+ * crossing, audit events) that returns only once it is durable.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "bd-checks.h"
+#include "bd-db.h"
+#include "bd-mrz.h"
+#include "bd-role.h"
+
+G_BEGIN_DECLS
+
+#define BD_CROSSING_ERROR (bd_crossing_error_quark ())
+GQuark bd_crossing_error_quark (void);
+
+typedef enum {
+  BD_CROSSING_ERROR_INVALID,   /* the request itself is malformed */
+  BD_CROSSING_ERROR_NO_SHIFT,  /* the officer has no open shift */
+  BD_CROSSING_ERROR_BLOCKED,   /* a blocking check and no valid override: nothing recorded */
+  BD_CROSSING_ERROR_OVERRIDE,  /* the override is not acceptable (role, same officer) */
+} BdCrossingError;
+
+typedef enum {
+  BD_DECISION_ADMITTED,
+  BD_DECISION_REFUSED,
+  BD_DECISION_REFERRED,
+} BdDecision;
+
+typedef enum {
+  BD_SOURCE_MRZ_READER,
+  BD_SOURCE_TYPED_MRZ,
+  BD_SOURCE_MANUAL,
+  BD_SOURCE_CHIP,
+  BD_SOURCE_IMPORTED,
+} BdSource;
+
+typedef struct {
+  BdIdentity identity;
+  const BdMrz *mrz;            /* nullable: keyed by hand */
+  BdDirection direction;
+  BdDecision decision;
+  const char *refusal_reasons; /* letters A..I (Annex V Part B); refused only */
+  BdSource source;
+  const char *transport;       /* nullable free texts, at most 512 bytes each */
+  const char *vehicle;
+  const char *purpose;
+  const char *visa;
+  const char *vulnerability;   /* comma-separated flags */
+  const char *note;
+  const char *override_reason;
+  gint64 time;                 /* unix seconds; 0: now */
+} BdCrossingRequest;
+
+/* Runs the checks and records the crossing for @officer in their open
+ * shift.  An admitted crossing with a blocking check needs @override_by, a
+ * different officer holding BD_PERM_OVERRIDE.  @checks (out, nullable) gets
+ * the check list whenever the checks ran, also on BLOCKED.
+ * Returns the new crossing's UUID, or NULL with @error set. */
+char        *bd_crossing_register   (BdDb                    *db,
+                                     const BdActor           *officer,
+                                     const BdActor           *override_by,
+                                     const BdCrossingRequest *request,
+                                     GPtrArray              **checks,
+                                     GError                 **error);
+
+typedef struct {
+  const char *document_number;  /* nullable */
+  const char *since;            /* nullable ISO 8601 */
+  const char *uuid;             /* nullable */
+  gint64 limit;                 /* <= 0: all */
+} BdCrossingFilter;
+
+/* Crossings as CONTRACT.md's crossing objects, newest first. */
+JsonArray   *bd_crossing_list       (BdDb *db, const BdActor *actor,
+                                     const BdCrossingFilter *filter, GError **error);
+
+/* `crossings import`: validates every line of @data (JSON lines), then
+ * imports all in one transaction, or nothing.  @n_imported: count. */
+gboolean     bd_crossing_import     (BdDb *db, const BdActor *actor, const char *data,
+                                     gsize length, gint64 *n_imported, GError **error);
+
+const char  *bd_decision_to_string  (BdDecision decision);
+gboolean     bd_decision_from_string (const char *text, BdDecision *decision);
+const char  *bd_source_to_string    (BdSource source);
+/* Sorted, de-duplicated letters A..I, or NULL if @reasons has anything else. */
+char        *bd_refusal_reasons_normalise (const char *reasons);
+
+/* Shared by register and import: finds or creates the document and its
+ * traveller, updating the traveller's details.  Inside a transaction. */
+gboolean     bd_traveller_upsert    (BdDb *db, const BdIdentity *identity,
+                                     gint64 *traveller_id, gint64 *document_id, GError **error);
+
+G_END_DECLS

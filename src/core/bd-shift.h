@@ -1,0 +1,63 @@
+/* bd-shift.h: an officer's shift at a desk: open, close, supervisor
+ * sign-off, and the figures of a shift. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "bd-db.h"
+#include "bd-role.h"
+
+G_BEGIN_DECLS
+
+#define BD_SHIFT_ERROR (bd_shift_error_quark ())
+GQuark bd_shift_error_quark (void);
+
+typedef enum {
+  BD_SHIFT_ERROR_NOT_FOUND,
+  BD_SHIFT_ERROR_ALREADY_OPEN,   /* the officer has an open shift */
+  BD_SHIFT_ERROR_NOT_OPEN,       /* no open shift / the shift is closed */
+  BD_SHIFT_ERROR_STILL_OPEN,     /* sign-off needs a closed shift */
+  BD_SHIFT_ERROR_SIGNED_OFF,     /* a signed-off shift is read-only */
+  BD_SHIFT_ERROR_NOT_YOURS,      /* closing another officer's shift */
+  BD_SHIFT_ERROR_OWN_SHIFT,      /* countersigning one's own shift */
+} BdShiftError;
+
+typedef struct {
+  gint64 id;
+  gint64 officer_id;
+  char *officer;         /* username */
+  char *desk;
+  char *lane;            /* nullable */
+  char *opened;
+  char *closed;          /* NULL while open */
+  char *close_note;
+  char *signed_off_by;   /* username, NULL until signed off */
+  char *signed_off_at;
+  char *signoff_note;
+  gint64 crossings;      /* count */
+} BdShift;
+
+void       bd_shift_free      (BdShift *shift);
+
+/* Opens a shift for @actor at this desk.  Returns its id, 0 on error. */
+gint64     bd_shift_open      (BdDb *db, const BdActor *actor, const char *lane, GError **error);
+/* The officer's open shift id, 0 when none (not an error). */
+gint64     bd_shift_current   (BdDb *db, gint64 officer_id, GError **error);
+/* Only the shift's own officer closes it (or an admin ending a forgotten one). */
+gboolean   bd_shift_close     (BdDb *db, const BdActor *actor, gint64 shift_id,
+                               const char *note, GError **error);
+/* A supervisor or admin countersigns a closed shift that is not their own. */
+gboolean   bd_shift_sign_off  (BdDb *db, const BdActor *actor, gint64 shift_id,
+                               const char *note, GError **error);
+BdShift   *bd_shift_get       (BdDb *db, gint64 shift_id, GError **error);
+/* All shifts, newest first; @limit <= 0 for all.  Needs BD_PERM_REVIEW. */
+GPtrArray *bd_shift_list      (BdDb *db, const BdActor *actor, gint64 limit, GError **error);
+
+JsonNode  *bd_shift_to_json   (const BdShift *shift);
+/* CONTRACT.md's `shift report --json` object. */
+JsonNode  *bd_shift_report    (BdDb *db, const BdActor *actor, gint64 shift_id, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdShift, bd_shift_free)
+
+G_END_DECLS
