@@ -487,9 +487,16 @@ test_ocr_other_fields (void)
   /* K among the fillers of the personal number (the check digits cannot tell) */
   assert_suggests (TD3_L1 "\nL898902C36UTO7408122F1204159ZE184226B<<K<<10", "optional_data",
                    2, 40, 'K', '<', TD3_L1 "\n" TD3_L2);
-  /* an I for the 1 of the composite digit */
-  assert_suggests (TD3_L1 "\nL898902C36UTO74<<<<1F1204159ZE184226B<<<<<I8", "composite_check_digit", 2, 43, 'I', '1',
+  /* an I for the 1 of the personal number's check digit */
+  assert_suggests (TD3_L1 "\nL898902C36UTO74<<<<1F1204159ZE184226B<<<<<I8",
+                   "optional_data_check_digit", 2, 43, 'I', '1',
                    TD3_L1 "\nL898902C36UTO74<<<<1F1204159ZE184226B<<<<<18");
+  /* an O for the 0 of the composite digit */
+  assert_suggests (TD3_L1 "\nL898902C36UTO7408122F1204159ZE184226B<<<<<1O",
+                   "composite_check_digit", 2, 44, 'O', '0', TD3_L1 "\n" TD3_L2);
+  /* TD2 optional data, covered by the composite only */
+  assert_suggests (TD2_L1 "\nD231458907UTO7408122F1204159AB1<<<<7", "optional_data", 2, 31,
+                   '1', 'I', TD2_L1 "\nD231458907UTO7408122F1204159ABI<<<<7");
 }
 
 /* A wrong digit that no confusion explains gets no suggestion; two
@@ -566,8 +573,8 @@ test_random_garbage (void)
 
       for (guint l = 0; l < n_lines; l++)
         {
-          guint len = g_test_rand_bit () ? lengths[g_test_rand_int_range (0, G_N_ELEMENTS (lengths))]
-                                         : (guint) g_test_rand_int_range (0, 50);
+          gint32 pick = g_test_rand_int_range (0, G_N_ELEMENTS (lengths));
+          guint len = g_test_rand_bit () ? lengths[pick] : (guint) g_test_rand_int_range (0, 50);
           gboolean clean = g_test_rand_int_range (0, 4) != 0;
 
           if (l > 0)

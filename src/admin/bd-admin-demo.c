@@ -31,7 +31,8 @@ bd_admin_demo (BdAdmin *admin, int argc, char **argv)
     return BD_EXIT_USAGE;
   if (argc != 2 || strcmp (argv[1], "seed") != 0)
     {
-      g_printerr ("Usage: borderdesk-admin demo seed [--crossings N] [--travellers N] [--seed S]\n");
+      g_printerr ("Usage: borderdesk-admin demo seed [--crossings N] [--travellers N] "
+                  "[--seed S]\n");
       return BD_EXIT_USAGE;
     }
   if (crossings < 0 || crossings > 100000000 || travellers < 0 || batch < 1 || seed < 0)

@@ -57,8 +57,16 @@ all_of (const char *s, gsize min, gsize max, gboolean (*ok) (char c))
   return TRUE;
 }
 
-static gboolean is_upper (char c) { return g_ascii_isupper (c); }
-static gboolean is_doc_char (char c) { return g_ascii_isupper (c) || g_ascii_isdigit (c) || c == '<'; }
+static gboolean
+is_upper (char c)
+{
+  return g_ascii_isupper (c);
+}
+static gboolean
+is_doc_char (char c)
+{
+  return g_ascii_isupper (c) || g_ascii_isdigit (c) || c == '<';
+}
 
 static gboolean
 name_valid (const char *s, gboolean allow_empty)

@@ -91,32 +91,53 @@ bd_traveller_upsert (BdDb *db, const BdIdentity *id, gint64 *traveller_id, gint6
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = bd_db_stmt (db, "SELECT id, traveller_id FROM documents "
-                         "WHERE issuing_state = ? AND number = ?", error);
+  /* Read what is stored first: rewriting identical rows would cost page
+   * writes on every registration, the desk's hottest path. */
+  stmt = bd_db_stmt (db, "SELECT d.id, d.traveller_id, "
+                         "  (d.code IS ?3 AND d.expiry IS ?4), "
+                         "  (t.surname IS ?5 AND t.given_names IS ?6 AND t.nationality IS ?7 "
+                         "   AND t.birth_date IS ?8 AND t.sex IS ?9) "
+                         "FROM documents d JOIN travellers t ON t.id = d.traveller_id "
+                         "WHERE d.issuing_state = ?1 AND d.number = ?2", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id->issuing_state, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, id->number, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, id->code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, id->expiry, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, id->surname, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, id->given_names, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, id->nationality, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, id->birth_date, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, id->sex, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
+      gboolean same_document = sqlite3_column_int (stmt, 2);
+      gboolean same_traveller = sqlite3_column_int (stmt, 3);
+
       *document_id = sqlite3_column_int64 (stmt, 0);
       *traveller_id = sqlite3_column_int64 (stmt, 1);
       sqlite3_reset (stmt);
 
       /* The newest reading of the document is the best one. */
-      stmt = bd_db_stmt (db, "UPDATE travellers SET surname = ?, given_names = ?, "
-                             "nationality = ?, birth_date = ?, sex = ? WHERE id = ?", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, id->surname, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, id->given_names, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, id->nationality, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, id->birth_date, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, id->sex, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 6, *traveller_id);
-      if (!step_done (db, stmt, "updating a traveller", error))
-        return FALSE;
+      if (!same_traveller)
+        {
+          stmt = bd_db_stmt (db, "UPDATE travellers SET surname = ?, given_names = ?, "
+                                 "nationality = ?, birth_date = ?, sex = ? WHERE id = ?", error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_text (stmt, 1, id->surname, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 2, id->given_names, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 3, id->nationality, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 4, id->birth_date, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 5, id->sex, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 6, *traveller_id);
+          if (!step_done (db, stmt, "updating a traveller", error))
+            return FALSE;
+        }
+      if (same_document)
+        return TRUE;
       stmt = bd_db_stmt (db, "UPDATE documents SET code = ?, expiry = ? WHERE id = ?", error);
       if (stmt == NULL)
         return FALSE;
@@ -143,8 +164,8 @@ bd_traveller_upsert (BdDb *db, const BdIdentity *id, gint64 *traveller_id, gint6
     return FALSE;
   *traveller_id = sqlite3_last_insert_rowid (bd_db_handle (db));
 
-  stmt = bd_db_stmt (db, "INSERT INTO documents (traveller_id, code, issuing_state, number, expiry) "
-                         "VALUES (?, ?, ?, ?, ?)", error);
+  stmt = bd_db_stmt (db, "INSERT INTO documents (traveller_id, code, issuing_state, number, "
+                         "expiry) VALUES (?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, *traveller_id);
@@ -308,9 +329,9 @@ bd_crossing_register (BdDb                    *db,
   if (!bd_traveller_upsert (db, &r->identity, &traveller_id, &document_id, error))
     goto fail;
   stmt = bd_db_stmt (db,
-                     "INSERT INTO crossings (uuid, document_id, traveller_id, shift_id, officer_id, "
-                     "post, desk, time, day, direction, decision, refusal_reasons, source, "
-                     "transport, vehicle, purpose, visa, vulnerability, note, checks, "
+                     "INSERT INTO crossings (uuid, document_id, traveller_id, shift_id, "
+                     "officer_id, post, desk, time, day, direction, decision, refusal_reasons, "
+                     "source, transport, vehicle, purpose, visa, vulnerability, note, checks, "
                      "override_by, override_reason) VALUES "
                      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)

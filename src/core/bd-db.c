@@ -77,6 +77,23 @@ bd_db_exec (BdDb *db, const char *sql, GError **error)
   return TRUE;
 }
 
+/* Transaction control statements run on every registration: cached like
+ * any other statement rather than re-parsed by sqlite3_exec. */
+static gboolean
+exec_cached (BdDb *db, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = bd_db_stmt (db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return bd_db_set_error (db, error, sql);
+  return TRUE;
+}
+
 gboolean
 bd_db_begin (BdDb *db, GError **error)
 {
@@ -85,7 +102,7 @@ bd_db_begin (BdDb *db, GError **error)
 
   if (db->depth == 0 && !sqlite3_get_autocommit (db->handle))
     db->depth = 1;  /* the caller opened one by hand; nest inside it */
-  if (!bd_db_exec (db, sql, error))
+  if (!exec_cached (db, sql, error))
     return FALSE;
   db->depth++;
   return TRUE;
@@ -98,7 +115,7 @@ bd_db_commit (BdDb *db, GError **error)
 
   g_return_val_if_fail (db->depth > 0, FALSE);
   sql = db->depth == 1 ? "COMMIT" : "RELEASE bd";
-  if (!bd_db_exec (db, sql, error))
+  if (!exec_cached (db, sql, error))
     {
       bd_db_rollback (db);
       return FALSE;

@@ -14,8 +14,10 @@ bd_history_stay_events (BdDb *db, const char *issuing_state, const char *number,
 
   stmt = bd_db_stmt (db,
                      "SELECT c.day, c.direction FROM crossings c "
-                     "WHERE c.traveller_id = (SELECT traveller_id FROM documents "
-                     "                        WHERE issuing_state = ? AND number = ?) "
+                     "WHERE c.document_id IN "
+                     "  (SELECT id FROM documents WHERE traveller_id = "
+                     "     (SELECT traveller_id FROM documents "
+                     "      WHERE issuing_state = ? AND number = ?)) "
                      "AND c.decision = 'admitted' ORDER BY c.time, c.id", error);
   if (stmt == NULL)
     return NULL;

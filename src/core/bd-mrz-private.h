@@ -61,13 +61,38 @@ typedef struct {
   gboolean broken;   /* '<' in the check position and nothing continues it */
 } BdMrzNumber;
 
+static inline gboolean
+bd_mrz_is_char (int c)
+{
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '<';
+}
+
+static inline const char *
+bd_mrz_span_ptr (const BdMrzLines *zone, BdMrzSpan span)
+{
+  return &zone->line[span.line][span.col];
+}
+
+static inline char
+bd_mrz_span_char (const BdMrzLines *zone, BdMrzSpan span)
+{
+  return zone->line[span.line][span.col];
+}
+
+/* bd-mrz-layout.c */
 const BdMrzLayout *bd_mrz_layout_get    (BdMrzFormat format);
+gboolean           bd_mrz_span_all      (const BdMrzLines *zone, BdMrzSpan span, char c);
 gboolean           bd_mrz_span_contains (BdMrzSpan span, guint line, guint col);
 void               bd_mrz_locate_number (const BdMrzLayout *layout,
                                          const BdMrzLines  *zone,
                                          BdMrzNumber       *number);
 /* Fills @checks for the zone as it stands: ABSENT where the format has no
  * such digit. */
+/* The 7-3-1 check digit over @spans taken as one string; -1 when one of
+ * their characters has no value. */
+int                bd_mrz_spans_check_digit (const BdMrzLines *zone,
+                                             const BdMrzSpan   *spans,
+                                             guint              n_spans);
 void               bd_mrz_compute_checks (const BdMrzLayout *layout,
                                           const BdMrzLines  *zone,
                                           BdMrzCheckState    checks[BD_MRZ_N_CHECKS]);

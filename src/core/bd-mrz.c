@@ -8,7 +8,8 @@
  * anything else is not an MRZ (BD_MRZ_FORMAT_NONE, no fields).  Fields:
  * each field is cut from its fixed position, checked for its character
  * class, calendar and check digit, and reported; nothing is ever repaired.
- * OCR-confusion suggestions come from bd-mrz-ocr.c.
+ * Field positions and check-digit arithmetic live in bd-mrz-layout.c,
+ * OCR-confusion suggestions in bd-mrz-ocr.c.
  */
 #include "config.h"
 
@@ -21,117 +22,13 @@
  * pasted paragraph does not produce a page of errors. */
 #define MAX_CHARSET_ERRORS 10
 
-/* Positions from Doc 9303 part 5 (TD1), part 6 (TD2), part 4 (TD3) and
- * part 7 (MRV-A, MRV-B), 0-based. */
-static const BdMrzLayout layouts[] = {
-  {
-    .format = BD_MRZ_FORMAT_TD1, .n_lines = 3, .line_len = 30,
-    .code = { 0, 0, 2 }, .issuer = { 0, 2, 3 }, .number = { 0, 5, 9 },
-    .number_check = { 0, 14, 1 }, .optional = { 0, 15, 15 },
-    .birth = { 1, 0, 6 }, .birth_check = { 1, 6, 1 }, .sex = { 1, 7, 1 },
-    .expiry = { 1, 8, 6 }, .expiry_check = { 1, 14, 1 }, .nationality = { 1, 15, 3 },
-    .optional2 = { 1, 18, 11 }, .composite = { 1, 29, 1 },
-    .composite_ranges = { { 0, 5, 25 }, { 1, 0, 7 }, { 1, 8, 7 }, { 1, 18, 11 } },
-    .n_composite_ranges = 4,
-    .name = { 2, 0, 30 },
-    .long_numbers = TRUE,
-  },
-  {
-    .format = BD_MRZ_FORMAT_TD2, .n_lines = 2, .line_len = 36,
-    .code = { 0, 0, 2 }, .issuer = { 0, 2, 3 }, .name = { 0, 5, 31 },
-    .number = { 1, 0, 9 }, .number_check = { 1, 9, 1 }, .nationality = { 1, 10, 3 },
-    .birth = { 1, 13, 6 }, .birth_check = { 1, 19, 1 }, .sex = { 1, 20, 1 },
-    .expiry = { 1, 21, 6 }, .expiry_check = { 1, 27, 1 }, .optional = { 1, 28, 7 },
-    .composite = { 1, 35, 1 },
-    .composite_ranges = { { 1, 0, 10 }, { 1, 13, 7 }, { 1, 21, 14 } },
-    .n_composite_ranges = 3,
-    .long_numbers = TRUE,
-  },
-  {
-    .format = BD_MRZ_FORMAT_TD3, .n_lines = 2, .line_len = 44,
-    .code = { 0, 0, 2 }, .issuer = { 0, 2, 3 }, .name = { 0, 5, 39 },
-    .number = { 1, 0, 9 }, .number_check = { 1, 9, 1 }, .nationality = { 1, 10, 3 },
-    .birth = { 1, 13, 6 }, .birth_check = { 1, 19, 1 }, .sex = { 1, 20, 1 },
-    .expiry = { 1, 21, 6 }, .expiry_check = { 1, 27, 1 }, .optional = { 1, 28, 14 },
-    .optional_check = { 1, 42, 1 }, .composite = { 1, 43, 1 },
-    .composite_ranges = { { 1, 0, 10 }, { 1, 13, 7 }, { 1, 21, 22 } },
-    .n_composite_ranges = 3,
-  },
-  {
-    .format = BD_MRZ_FORMAT_MRVA, .n_lines = 2, .line_len = 44,
-    .code = { 0, 0, 2 }, .issuer = { 0, 2, 3 }, .name = { 0, 5, 39 },
-    .number = { 1, 0, 9 }, .number_check = { 1, 9, 1 }, .nationality = { 1, 10, 3 },
-    .birth = { 1, 13, 6 }, .birth_check = { 1, 19, 1 }, .sex = { 1, 20, 1 },
-    .expiry = { 1, 21, 6 }, .expiry_check = { 1, 27, 1 }, .optional = { 1, 28, 16 },
-  },
-  {
-    .format = BD_MRZ_FORMAT_MRVB, .n_lines = 2, .line_len = 36,
-    .code = { 0, 0, 2 }, .issuer = { 0, 2, 3 }, .name = { 0, 5, 31 },
-    .number = { 1, 0, 9 }, .number_check = { 1, 9, 1 }, .nationality = { 1, 10, 3 },
-    .birth = { 1, 13, 6 }, .birth_check = { 1, 19, 1 }, .sex = { 1, 20, 1 },
-    .expiry = { 1, 21, 6 }, .expiry_check = { 1, 27, 1 }, .optional = { 1, 28, 8 },
-  },
-};
-
 /* ---- helpers ------------------------------------------------------------ */
-
-static gboolean
-is_mrz_char (int c)
-{
-  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '<';
-}
-
-static gboolean
-is_digit (char c)
-{
-  return c >= '0' && c <= '9';
-}
-
-static gboolean
-is_upper (char c)
-{
-  return c >= 'A' && c <= 'Z';
-}
-
-/* The value ICAO gives a character in a check-digit computation. */
-static int
-char_value (char c)
-{
-  if (is_digit (c))
-    return c - '0';
-  if (is_upper (c))
-    return c - 'A' + 10;
-  if (c == '<')
-    return 0;
-  return -1;
-}
-
-static const char *
-span_ptr (const BdMrzLines *zone, BdMrzSpan span)
-{
-  return &zone->line[span.line][span.col];
-}
-
-static char
-span_char (const BdMrzLines *zone, BdMrzSpan span)
-{
-  return zone->line[span.line][span.col];
-}
-
-static gboolean
-span_all (const BdMrzLines *zone, BdMrzSpan span, char c)
-{
-  for (guint i = 0; i < span.len; i++)
-    if (span_ptr (zone, span)[i] != c)
-      return FALSE;
-  return TRUE;
-}
 
 static gboolean
 span_clean (const BdMrzLines *zone, BdMrzSpan span)
 {
   for (guint i = 0; i < span.len; i++)
-    if (!is_mrz_char (span_ptr (zone, span)[i]))
+    if (!bd_mrz_is_char (bd_mrz_span_ptr (zone, span)[i]))
       return FALSE;
   return TRUE;
 }
@@ -204,163 +101,6 @@ correction_free (gpointer data)
   g_free (c->field);
   g_free (c->mrz);
   g_free (c);
-}
-
-/* ---- layout and check digits (shared with bd-mrz-ocr.c) ----------------- */
-
-const BdMrzLayout *
-bd_mrz_layout_get (BdMrzFormat format)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (layouts); i++)
-    if (layouts[i].format == format)
-      return &layouts[i];
-  return NULL;
-}
-
-gboolean
-bd_mrz_span_contains (BdMrzSpan span, guint line, guint col)
-{
-  return span.len > 0 && span.line == line && col >= span.col && col < (guint) span.col + span.len;
-}
-
-gboolean
-bd_mrz_state_code_well_formed (const char *code, gsize len)
-{
-  gsize i = 0;
-
-  while (i < len && is_upper (code[i]))
-    i++;
-  if (i == 0)
-    return FALSE;
-  while (i < len && code[i] == '<')
-    i++;
-  return i == len;
-}
-
-int
-bd_mrz_check_digit (const char *s, gsize len)
-{
-  static const int weights[] = { 7, 3, 1 };
-  int sum = 0;
-
-  g_return_val_if_fail (s != NULL || len == 0, -1);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      int v = char_value (s[i]);
-
-      if (v < 0)
-        return -1;
-      sum += v * weights[i % 3];
-    }
-  return sum % 10;
-}
-
-/* The check digit over several spans taken as one string; -1 when a
- * character has no value. */
-static int
-spans_check_digit (const BdMrzLines *zone, const BdMrzSpan *spans, guint n_spans)
-{
-  char buf[BD_MRZ_MAX_LINES * (BD_MRZ_MAX_LINE_LEN + 1)];
-  gsize len = 0;
-
-  for (guint i = 0; i < n_spans; i++)
-    {
-      memcpy (buf + len, span_ptr (zone, spans[i]), spans[i].len);
-      len += spans[i].len;
-    }
-  return bd_mrz_check_digit (buf, len);
-}
-
-/* @filler_ok: ICAO lets an all-filler field carry '<' as its check digit
- * (the TD3 personal number); '0' is computed anyway. */
-static BdMrzCheckState
-verdict (const BdMrzLines *zone, const BdMrzSpan *spans, guint n_spans, BdMrzSpan digit,
-         gboolean filler_ok)
-{
-  char found = span_char (zone, digit);
-  int expected;
-
-  if (filler_ok && found == '<')
-    {
-      for (guint i = 0; i < n_spans; i++)
-        if (!span_all (zone, spans[i], '<'))
-          return BD_MRZ_CHECK_FAILED;
-      return BD_MRZ_CHECK_PASSED;
-    }
-  expected = spans_check_digit (zone, spans, n_spans);
-  return expected >= 0 && found == '0' + expected ? BD_MRZ_CHECK_PASSED : BD_MRZ_CHECK_FAILED;
-}
-
-void
-bd_mrz_locate_number (const BdMrzLayout *layout, const BdMrzLines *zone, BdMrzNumber *number)
-{
-  BdMrzSpan opt = layout->optional;
-  guint k = 0;
-
-  *number = (BdMrzNumber) {
-    .head = layout->number, .check = layout->number_check, .rest = layout->optional,
-  };
-  if (!layout->long_numbers || span_char (zone, layout->number_check) != '<')
-    return;
-
-  /* A long number: its remaining characters open the optional data, the
-   * last of them before the first '<' being the check digit over the whole
-   * number; a filler separates it from any further optional data. */
-  number->is_long = TRUE;
-  while (k < opt.len && span_ptr (zone, opt)[k] != '<')
-    k++;
-  if (k == 0)
-    {
-      number->broken = TRUE;
-      return;
-    }
-  number->tail = (BdMrzSpan) { opt.line, opt.col, (guint8) (k - 1) };
-  number->check = (BdMrzSpan) { opt.line, (guint8) (opt.col + k - 1), 1 };
-  if (k < opt.len)
-    k++;
-  number->rest = (BdMrzSpan) { opt.line, (guint8) (opt.col + k), (guint8) (opt.len - k) };
-}
-
-void
-bd_mrz_compute_checks (const BdMrzLayout *layout, const BdMrzLines *zone,
-                       BdMrzCheckState checks[BD_MRZ_N_CHECKS])
-{
-  BdMrzNumber number;
-  BdMrzSpan spans[2];
-
-  for (guint i = 0; i < BD_MRZ_N_CHECKS; i++)
-    checks[i] = BD_MRZ_CHECK_ABSENT;
-
-  bd_mrz_locate_number (layout, zone, &number);
-  spans[0] = number.head;
-  spans[1] = number.tail;
-  checks[BD_MRZ_CHECK_DOCUMENT_NUMBER] =
-    number.broken ? BD_MRZ_CHECK_FAILED : verdict (zone, spans, 2, number.check, FALSE);
-  checks[BD_MRZ_CHECK_BIRTH_DATE] = verdict (zone, &layout->birth, 1, layout->birth_check, FALSE);
-  checks[BD_MRZ_CHECK_EXPIRY_DATE] =
-    verdict (zone, &layout->expiry, 1, layout->expiry_check, FALSE);
-  if (layout->optional_check.len > 0)
-    checks[BD_MRZ_CHECK_OPTIONAL_DATA] =
-      verdict (zone, &layout->optional, 1, layout->optional_check, TRUE);
-  if (layout->composite.len > 0)
-    checks[BD_MRZ_CHECK_COMPOSITE] =
-      verdict (zone, layout->composite_ranges, layout->n_composite_ranges, layout->composite,
-               FALSE);
-}
-
-char *
-bd_mrz_lines_join (const BdMrzLayout *layout, const BdMrzLines *zone)
-{
-  GString *out = g_string_sized_new (layout->n_lines * (layout->line_len + 1));
-
-  for (guint i = 0; i < layout->n_lines; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, '\n');
-      g_string_append_len (out, zone->line[i], layout->line_len);
-    }
-  return g_string_free (out, FALSE);
 }
 
 /* ---- input: lines and characters ---------------------------------------- */
@@ -438,7 +178,7 @@ split_lines (const char *text, GPtrArray *charset_errors)
           next = p + 1;
         }
       g_string_append_c (line, c < 0x80 ? (char) c : '?');
-      if (c >= 0x80 || !is_mrz_char ((int) c))
+      if (c >= 0x80 || !bd_mrz_is_char ((int) c))
         {
           if (n_bad++ < MAX_CHARSET_ERRORS)
             {
@@ -457,36 +197,61 @@ split_lines (const char *text, GPtrArray *charset_errors)
   return lines;
 }
 
+/* The format line count and lengths give, or NONE. */
+static BdMrzFormat
+geometry (GPtrArray *lines)
+{
+  gsize len0 = lines->len > 0 ? strlen (g_ptr_array_index (lines, 0)) : 0;
+  gsize len1 = lines->len > 1 ? strlen (g_ptr_array_index (lines, 1)) : 0;
+  char first = lines->len > 0 ? ((const char *) g_ptr_array_index (lines, 0))[0] : '\0';
+
+  if (lines->len == 3 && len0 == 30 && len1 == 30
+      && strlen (g_ptr_array_index (lines, 2)) == 30)
+    return BD_MRZ_FORMAT_TD1;
+  if (lines->len == 2 && len0 == len1 && len0 == 36)
+    return first == 'V' ? BD_MRZ_FORMAT_MRVB : BD_MRZ_FORMAT_TD2;
+  if (lines->len == 2 && len0 == len1 && len0 == 44)
+    return first == 'V' ? BD_MRZ_FORMAT_MRVA : BD_MRZ_FORMAT_TD3;
+  return BD_MRZ_FORMAT_NONE;
+}
+
 /* Picks the format from the geometry alone, or explains why none fits. */
 static BdMrzFormat
 detect_format (GPtrArray *lines, GPtrArray *errors)
 {
+  BdMrzFormat format = geometry (lines);
+  g_autoptr(GPtrArray) filled = g_ptr_array_new ();
   guint n = lines->len;
-  gsize len0 = strlen (g_ptr_array_index (lines, 0));
-  gsize len1 = n > 1 ? strlen (g_ptr_array_index (lines, 1)) : 0;
+  gsize len0, len1;
   gsize expected = 0;
-  char first = ((const char *) g_ptr_array_index (lines, 0))[0];
 
-  if (n == 3 && len0 == 30 && len1 == 30 && strlen (g_ptr_array_index (lines, 2)) == 30)
-    return BD_MRZ_FORMAT_TD1;
-  if (n == 2 && len0 == len1 && len0 == 36)
-    return first == 'V' ? BD_MRZ_FORMAT_MRVB : BD_MRZ_FORMAT_TD2;
-  if (n == 2 && len0 == len1 && len0 == 44)
-    return first == 'V' ? BD_MRZ_FORMAT_MRVA : BD_MRZ_FORMAT_TD3;
+  if (format != BD_MRZ_FORMAT_NONE)
+    return format;
 
+  /* Blank lines first: when they are all that is wrong, say only that. */
   for (guint i = 0; i < n; i++)
-    if (*(const char *) g_ptr_array_index (lines, i) == '\0')
-      add_message (errors, i + 1 == n && n > 1
-                   ? "line %u is empty: only one line end is allowed after the last line"
-                   : "line %u is empty", i + 1);
+    {
+      const char *line = g_ptr_array_index (lines, i);
 
+      if (*line != '\0')
+        g_ptr_array_add (filled, (gpointer) line);
+      else
+        add_message (errors, i + 1 == n && n > 1
+                     ? "line %u is empty: only one line end is allowed after the last line"
+                     : "line %u is empty", i + 1);
+    }
+  if (filled->len < n && geometry (filled) != BD_MRZ_FORMAT_NONE)
+    return BD_MRZ_FORMAT_NONE;
+
+  len0 = strlen (g_ptr_array_index (lines, 0));
+  len1 = n > 1 ? strlen (g_ptr_array_index (lines, 1)) : 0;
   if (n == 3)
     {
       for (guint i = 0; i < n; i++)
         {
           gsize len = strlen (g_ptr_array_index (lines, i));
 
-          if (len != 30)
+          if (len != 30 && len != 0)
             add_message (errors, "line %u has %" G_GSIZE_FORMAT " characters; "
                          "a 3-line MRZ (TD1) has lines of 30", i + 1, len);
         }
@@ -509,7 +274,7 @@ detect_format (GPtrArray *lines, GPtrArray *errors)
     add_message (errors, "line 1 has %" G_GSIZE_FORMAT " characters and line 2 has %"
                  G_GSIZE_FORMAT "; a 2-line MRZ has lines of 36 (TD2, MRV-B) "
                  "or 44 (TD3, MRV-A)", len0, len1);
-  else
+  else if ((expected == len0 ? len1 : len0) != 0)
     add_message (errors, "line %u has %" G_GSIZE_FORMAT " characters; expected %"
                  G_GSIZE_FORMAT " like line %u",
                  expected == len0 ? 2 : 1, expected == len0 ? len1 : len0, expected,
@@ -522,7 +287,7 @@ detect_format (GPtrArray *lines, GPtrArray *errors)
 static void
 check_document_code (BdMrz *mrz, const BdMrzLayout *layout, const BdMrzLines *zone)
 {
-  char c0 = span_char (zone, layout->code);
+  char c0 = bd_mrz_span_char (zone, layout->code);
   char c1 = zone->line[0][1];
   const char *allowed;
   const char *what;
@@ -550,10 +315,10 @@ check_document_code (BdMrz *mrz, const BdMrzLayout *layout, const BdMrzLines *zo
       what = "a visa: expected V";
       break;
     }
-  if (is_mrz_char (c0) && (c0 == '<' || !strchr (allowed, c0)))
+  if (bd_mrz_is_char (c0) && (c0 == '<' || !strchr (allowed, c0)))
     add_message (mrz->errors, "line 1, column 1: document code '%c' is not valid for %s",
                  c0, what);
-  if (is_mrz_char (c1) && !is_upper (c1) && c1 != '<')
+  if (bd_mrz_is_char (c1) && !g_ascii_isupper (c1) && c1 != '<')
     add_message (mrz->errors, "line 1, column 2: the second character of the document code "
                  "is '%c'; it must be a letter or '<'", c1);
 }
@@ -561,7 +326,7 @@ check_document_code (BdMrz *mrz, const BdMrzLayout *layout, const BdMrzLines *zo
 static char *
 check_state (BdMrz *mrz, const BdMrzLines *zone, BdMrzSpan span, const char *what)
 {
-  const char *raw = span_ptr (zone, span);
+  const char *raw = bd_mrz_span_ptr (zone, span);
   g_autofree char *where_text = where (span);
   char *code = strip_fillers (raw, span.len);
 
@@ -579,7 +344,7 @@ check_state (BdMrz *mrz, const BdMrzLines *zone, BdMrzSpan span, const char *wha
 static void
 parse_name (BdMrz *mrz, const BdMrzLines *zone, BdMrzSpan span)
 {
-  g_autofree char *raw = g_strndup (span_ptr (zone, span), span.len);
+  g_autofree char *raw = g_strndup (bd_mrz_span_ptr (zone, span), span.len);
   const char *split = strstr (raw, "<<");
 
   if (split != NULL)
@@ -599,14 +364,14 @@ parse_name (BdMrz *mrz, const BdMrzLines *zone, BdMrzSpan span)
   mrz->name_truncated = raw[span.len - 1] != '<';
 
   for (guint i = 0; i < span.len; i++)
-    if (is_digit (raw[i]))
+    if (g_ascii_isdigit (raw[i]))
       {
         g_autofree char *at = where (char_span (span, i));
 
         add_message (mrz->errors, "%s: digit '%c' in the name (names are letters and '<' only)",
                      at, raw[i]);
       }
-  if (span_all (zone, span, '<'))
+  if (bd_mrz_span_all (zone, span, '<'))
     {
       g_autofree char *at = where (span);
 
@@ -643,7 +408,7 @@ check_date (BdMrz *mrz, const BdMrzLines *zone, BdMrzSpan span, gboolean birth)
 {
   static const char *const part_names[] = { "year", "month", "day" };
   const char *what = birth ? "birth date" : "expiry date";
-  const char *s = span_ptr (zone, span);
+  const char *s = bd_mrz_span_ptr (zone, span);
   g_autofree char *at = where (span);
   int value[3] = { -1, -1, -1 };
   gboolean bad = FALSE;
@@ -651,10 +416,10 @@ check_date (BdMrz *mrz, const BdMrzLines *zone, BdMrzSpan span, gboolean birth)
 
   for (guint i = 0; i < 6; i++)
     {
-      if (is_digit (s[i]) || s[i] == '<')
+      if (g_ascii_isdigit (s[i]) || s[i] == '<')
         continue;
       bad = TRUE;
-      if (is_upper (s[i]))
+      if (g_ascii_isupper (s[i]))
         {
           g_autofree char *c_at = where (char_span (span, i));
 
@@ -669,7 +434,7 @@ check_date (BdMrz *mrz, const BdMrzLines *zone, BdMrzSpan span, gboolean birth)
       char a = s[2 * p];
       char b = s[2 * p + 1];
 
-      if (is_digit (a) && is_digit (b))
+      if (g_ascii_isdigit (a) && g_ascii_isdigit (b))
         value[p] = (a - '0') * 10 + (b - '0');
       else if (a == '<' && b == '<')
         unknown = TRUE;
@@ -698,7 +463,7 @@ check_date (BdMrz *mrz, const BdMrzLines *zone, BdMrzSpan span, gboolean birth)
         add_message (mrz->errors, "%s: the %s '%.6s' has day %02d, which does not exist%s",
                      at, what, s, value[2],
                      value[1] == 2 && value[2] == 29 ? " (not a leap year in 19YY or 20YY)"
-                     : value[1] >= 0 ? " in that month" : "");
+                     : value[1] >= 0 && value[2] > 0 ? " in that month" : "");
     }
 }
 
@@ -725,7 +490,7 @@ report_checks (BdMrz *mrz, const BdMrzLayout *layout, const BdMrzLines *zone,
       if (mrz->checks[k] != BD_MRZ_CHECK_FAILED)
         continue;
       at = where (digits[k]);
-      found = span_char (zone, digits[k]);
+      found = bd_mrz_span_char (zone, digits[k]);
       if (k == BD_MRZ_CHECK_DOCUMENT_NUMBER && number->broken)
         {
           add_message (mrz->errors, "%s: the document number check digit is '<', which marks a "
@@ -756,10 +521,13 @@ report_checks (BdMrz *mrz, const BdMrzLayout *layout, const BdMrzLines *zone,
           n_spans = layout->n_composite_ranges;
           break;
         }
-      expected = spans_check_digit (zone, spans, n_spans);
+      expected = bd_mrz_spans_check_digit (zone, spans, n_spans);
       if (expected < 0)
         add_message (mrz->errors, "%s: the %s check digit cannot be verified: the characters "
                      "it covers are not all A-Z, 0-9 and <", at, names[k]);
+      else if (!bd_mrz_is_char (found))
+        add_message (mrz->errors, "%s: the %s check digit is not a digit; the data gives %d",
+                     at, names[k], expected);
       else
         add_message (mrz->errors, "%s: the %s check digit is '%c' but the data gives %d",
                      at, names[k], found, expected);
@@ -773,16 +541,16 @@ parse_fields (BdMrz *mrz, const BdMrzLayout *layout, const BdMrzLines *zone,
   BdMrzNumber number;
   g_autofree char *joined_number = NULL;
 
-  mrz->document_code = strip_fillers (span_ptr (zone, layout->code), layout->code.len);
+  mrz->document_code = strip_fillers (bd_mrz_span_ptr (zone, layout->code), layout->code.len);
   check_document_code (mrz, layout, zone);
   mrz->issuing_state = check_state (mrz, zone, layout->issuer, "issuing state");
   parse_name (mrz, zone, layout->name);
 
   bd_mrz_locate_number (layout, zone, &number);
-  joined_number = g_strdup_printf ("%.*s%.*s", number.head.len, span_ptr (zone, number.head),
-                                   number.tail.len, span_ptr (zone, number.tail));
+  joined_number = g_strdup_printf ("%.*s%.*s", number.head.len, bd_mrz_span_ptr (zone, number.head),
+                                   number.tail.len, bd_mrz_span_ptr (zone, number.tail));
   mrz->document_number = strip_fillers (joined_number, strlen (joined_number));
-  if (span_all (zone, layout->number, '<') && !number.is_long)
+  if (bd_mrz_span_all (zone, layout->number, '<') && !number.is_long)
     {
       g_autofree char *at = where (layout->number);
 
@@ -790,22 +558,22 @@ parse_fields (BdMrz *mrz, const BdMrzLayout *layout, const BdMrzLines *zone,
     }
 
   mrz->nationality = check_state (mrz, zone, layout->nationality, "nationality");
-  mrz->birth_date = g_strndup (span_ptr (zone, layout->birth), 6);
+  mrz->birth_date = g_strndup (bd_mrz_span_ptr (zone, layout->birth), 6);
   check_date (mrz, zone, layout->birth, TRUE);
-  mrz->expiry_date = g_strndup (span_ptr (zone, layout->expiry), 6);
+  mrz->expiry_date = g_strndup (bd_mrz_span_ptr (zone, layout->expiry), 6);
   check_date (mrz, zone, layout->expiry, FALSE);
 
   /* ICAO 9303 part 3: F, M, or '<' unspecified; X from the 8th edition. */
-  mrz->sex = span_char (zone, layout->sex);
-  if (is_mrz_char (mrz->sex) && !strchr ("FMX<", mrz->sex))
+  mrz->sex = bd_mrz_span_char (zone, layout->sex);
+  if (bd_mrz_is_char (mrz->sex) && !strchr ("FMX<", mrz->sex))
     {
       g_autofree char *at = where (layout->sex);
 
       add_message (mrz->errors, "%s: sex '%c' is not F, M, X or '<'", at, mrz->sex);
     }
 
-  mrz->optional_data = strip_fillers (span_ptr (zone, number.rest), number.rest.len);
-  mrz->optional_data_2 = strip_fillers (span_ptr (zone, layout->optional2), layout->optional2.len);
+  mrz->optional_data = strip_fillers (bd_mrz_span_ptr (zone, number.rest), number.rest.len);
+  mrz->optional_data_2 = strip_fillers (bd_mrz_span_ptr (zone, layout->optional2), layout->optional2.len);
 
   bd_mrz_compute_checks (layout, zone, mrz->checks);
   report_checks (mrz, layout, zone, &number);

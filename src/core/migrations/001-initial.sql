@@ -98,7 +98,6 @@ CREATE TABLE crossings (
 );
 CREATE INDEX crossings_document_time ON crossings (document_id, time);
 CREATE INDEX crossings_shift ON crossings (shift_id);
-CREATE INDEX crossings_traveller_time ON crossings (traveller_id, time);
 CREATE INDEX crossings_time ON crossings (time);
 
 CREATE TRIGGER crossings_append_only_update BEFORE UPDATE ON crossings
