@@ -573,7 +573,8 @@ parse_fields (BdMrz *mrz, const BdMrzLayout *layout, const BdMrzLines *zone,
     }
 
   mrz->optional_data = strip_fillers (bd_mrz_span_ptr (zone, number.rest), number.rest.len);
-  mrz->optional_data_2 = strip_fillers (bd_mrz_span_ptr (zone, layout->optional2), layout->optional2.len);
+  mrz->optional_data_2 = strip_fillers (bd_mrz_span_ptr (zone, layout->optional2),
+                                        layout->optional2.len);
 
   bd_mrz_compute_checks (layout, zone, mrz->checks);
   report_checks (mrz, layout, zone, &number);
