@@ -632,6 +632,38 @@ def register_lockout_and_unlock(t):
 
 
 @test
+def register_lock_expires(t):
+    t.desk("g1")
+    for i in range(5):
+        rc, _, _ = t.register("g1", DEU_MRZ, password="wrong-%d" % i)
+        eq(rc, 1, "wrong password #%d" % (i + 1))
+    rc, _, _ = t.register("g1", DEU_MRZ, env={"BORDERDESK_NOW": "2026-05-01T10:04:00Z"})
+    eq(rc, 1, "right password 4 minutes later (default lock: 300 s)")
+    rc, doc, err = t.register("g1", DEU_MRZ, env={"BORDERDESK_NOW": "2026-05-01T10:05:30Z"})
+    eq(rc, 0, "right password after the lock expired (stderr %r)" % err)
+
+
+@test
+def register_concurrent_same_guard(t):
+    t.desk("g1")
+    procs = []
+    for i in range(6):
+        p = subprocess.Popen([BIN, "--db", t.db, "register", "--username", "g1", "--direction",
+                              "entry" if i % 2 == 0 else "exit", "--json"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=t.env, cwd=t.dir)
+        procs.append(p)
+    ids = []
+    for p in procs:
+        out, err = p.communicate((PASSWORDS["g1"] + "\n" + DEU_MRZ).encode(), timeout=CMD_TIMEOUT)
+        eq(p.returncode, 0, "a concurrent register (stderr %r)" % err.decode())
+        ids.append(json.loads(out)["crossing"])
+    eq(sorted(c["id"] for c in t.crossings()), sorted(ids), "all concurrent crossings listed")
+    eq(len(t.json("shift", "list", "--json")[0]), 1, "one shift for concurrent registrations")
+    t.ok("audit", "verify")
+
+
+@test
 def register_lockout_counts_reset_on_success(t):
     t.desk("g1")
     for i in range(4):
@@ -675,6 +707,120 @@ def register_refused_decision(t):
 
 
 @test
+def register_by_supervisor_and_crlf_password(t):
+    t.init()
+    t.ok("officer", "add", "--username", "s1", "--name", "S", "--role", "supervisor",
+         stdin=PASSWORDS["s1"] + "\r\n")
+    # Password and MRZ lines with CRLF.
+    rc, _, _ = t.run("register", "--username", "s1", "--direction", "entry",
+                     stdin=(PASSWORDS["s1"] + "\n" + DEU_MRZ).replace("\n", "\r\n"))
+    eq(rc, 0, "a supervisor registers, CRLF stdin")
+    eq([c["officer"] for c in t.crossings()], ["s1"], "officer of the crossing")
+
+
+@test
+def register_expiry_and_birth_dates(t):
+    t.desk("g1")
+    # Expires today: still valid; expired yesterday: blocked.
+    today = td3("TODAY", "EXPIRES", "T00000001", "FRA", "300101", "M", "260501")
+    rc, doc, err = t.register("g1", today)
+    eq(rc, 0, "a passport expiring today (stderr %r)" % err)
+    c = [c for c in t.crossings() if c["document"]["number"] == "T00000001"][0]
+    eq(c["document"]["expiry"], "2026-05-01", "expiry")
+    eq(c["traveller"]["birth_date"], "1930-01-01", "a two-digit birth year 30 is 1930")
+    yesterday = td3("YESTER", "DAY", "T00000002", "FRA", "010101", "F", "260430")
+    rc, doc, err = t.register("g1", yesterday)
+    eq(rc, 1, "a passport expired yesterday")
+    eq({c["name"]: c["state"] for c in doc["checks"]}.get("document-validity"), "block",
+       "document-validity of a passport expired yesterday")
+    young = td3("YOUNG", "KID", "T00000003", "FRA", "200229", "F", "300101")
+    rc, doc, err = t.register("g1", young)
+    eq(rc, 0, "a child born 2020-02-29 (stderr %r)" % err)
+    c = [c for c in t.crossings() if c["document"]["number"] == "T00000003"][0]
+    eq(c["traveller"]["birth_date"], "2020-02-29", "birth date of a child")
+    # A bad check digit blocks (and is not admitted without an override).
+    bad = DEU_MRZ[:45] + DEU_MRZ[45:54] + str((int(DEU_MRZ[54]) + 1) % 10) + DEU_MRZ[55:]
+    rc, doc, err = t.register("g1", bad)
+    eq(rc, 1, "a bad document number check digit")
+    eq({c["name"]: c["state"] for c in doc["checks"]}.get("check-digits"), "block",
+       "check-digits state")
+    eq(len(t.crossings()), 2, "crossings recorded")
+
+
+@test
+def register_td1_id_card(t):
+    t.desk("g1")
+    num = "D23145890734"                     # a long TD1 number (ICAO 9303 part 5)
+    l1 = ("I<NLD" + num[:9] + "<" + num[9:] + check_digit(num)).ljust(30, "<")
+    birth, exp = "740812", "300415"
+    l2 = birth + check_digit(birth) + "F" + exp + check_digit(exp) + "NLD" + "<" * 11
+    l2 += check_digit(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29])
+    l3 = "DE<JONG<<ANNA<MARIA".ljust(30, "<")
+    mrz = l1 + "\n" + l2 + "\n" + l3 + "\n"
+    doc, _, _ = t.json("mrz", "parse", "--json", stdin=mrz, db=False)
+    eq((doc["format"], doc["valid"], doc["document_number"], doc["surname"]),
+       ("TD1", True, num, "DE JONG"), "parse of a long-number TD1")
+    rc, reg, err = t.register("g1", mrz)
+    eq(rc, 0, "register a TD1 card (stderr %r)" % err)
+    c = t.crossings()[0]
+    eq(c["document"], {"code": "I", "issuing_state": "NLD", "number": num,
+                       "expiry": "2030-04-15"}, "TD1 document")
+    eq(c["traveller"]["given_names"], "ANNA MARIA", "TD1 given names")
+
+
+@test
+def mrz_parse_fillers_td2_and_etd(t):
+    def td2(code, issuer, name, num, nat, birth, sex, exp, opt=""):
+        l1 = (code.ljust(2, "<") + issuer + name).ljust(36, "<")[:36]
+        n, o = num.ljust(9, "<"), opt.ljust(7, "<")
+        l2 = n + check_digit(n) + nat + birth + check_digit(birth) + sex + exp + \
+            check_digit(exp) + o
+        l2 += check_digit(n + check_digit(n) + birth + check_digit(birth) + exp +
+                          check_digit(exp) + o)
+        return l1 + "\n" + l2 + "\n"
+    doc, _, _ = t.json("mrz", "parse", "--json", db=False,
+                       stdin=td2("I", "UTO", "ERIKSSON<<ANNA<MARIA", "D23145890", "UTO",
+                                 "740812", "F", "120415", opt="AB12"))
+    eq((doc["format"], doc["valid"], doc["document_number"], doc["optional_data"]),
+       ("TD2", True, "D23145890", "AB12"), "TD2")
+    doc, _, _ = t.json("mrz", "parse", "--json", db=False,
+                       stdin=td2("PE", "UTO", "ERIKSSON<<ANNA", "E1234567", "UTO",
+                                 "740812", "F", "300415"))
+    eq((doc["format"], doc["document_code"]), ("TD2", "PE"), "emergency travel document")
+    doc, _, _ = t.json("mrz", "parse", "--json", db=False,
+                       stdin=td3("VAN DER BERG", "JAN  PIETER", "AB<12<3", "D", "800101", "M",
+                                 "300101"))
+    eq((doc["surname"], doc["given_names"], doc["document_number"], doc["issuing_state"],
+        doc["nationality"]), ("VAN DER BERG", "JAN PIETER", "AB<12<3", "D", "D"),
+       "filler rules")
+    doc, rc, _ = t.json("mrz", "parse", "--json", db=False,
+                        stdin=td3("NO", "EXPIRY", "AB1234567", "UTO", "800101", "M", "<<<<<<"))
+    eq((rc, doc["valid"], doc["expiry_date"], doc["errors"]), (0, True, "<<<<<<", []),
+       "expiry with '<' is a warning only")
+    check(len(doc["warnings"]) >= 1, "no warning for an expiry with '<'")
+    doc, _, _ = t.json("mrz", "parse", "--json", db=False,
+                       stdin=td3("A" * 30, "B" * 20, "AB1234567", "UTO", "800101", "M",
+                                 "300101"))
+    eq(doc["name_truncated"], True, "name_truncated of a full name field")
+
+
+@test
+def register_keeps_identity_of_earlier_crossings(t):
+    """A crossing lists the traveller who crossed: a later document with the
+    same ISSUER:NUMBER but another holder must not rewrite earlier crossings."""
+    t.desk("g1")
+    rc, first, err = t.register("g1", DEU_MRZ)
+    eq(rc, 0, "register the holder (stderr %r)" % err)
+    other = td3("IMPOSTOR", "EVE", DEU_NUMBER, "DEU", "900101", "M", "300131")
+    rc, second, err = t.register("g1", other)
+    check(rc in (0, 1), "second holder: exit %d (stderr %r)" % (rc, err))
+    c = [c for c in t.crossings() if c["id"] == first["crossing"]][0]
+    eq(c["traveller"], {"surname": DEU_SURNAME, "given_names": DEU_GIVEN, "nationality": "DEU",
+                        "birth_date": "1964-08-12", "sex": "F"},
+       "traveller of the first crossing after another holder used the same document number")
+
+
+@test
 def register_admin_cannot(t):
     t.desk("a1", "s1")
     rc, doc, err = t.register("a1", DEU_MRZ)
@@ -709,10 +855,114 @@ def stay_from_imported_history(t):
     doc, _, _ = t.json("stay", "--document", "DEU:NOSUCH123", "--on", "2026-05-01", "--json")
     eq((doc["days_used"], doc["days_remaining"], doc["latest_exit"], doc["overstay_days"]),
        (1, 89, "2026-07-29", 0), "stay of an unknown document")
+    doc, _, _ = t.json("stay", "--document", "DEU:X1234567", "--json")
+    eq(doc["on"], "2026-05-01", "stay without --on is today (BORDERDESK_NOW)")
+    eq(doc["days_used"], 11, "days_used without --on")
     rc, _, _ = t.run("stay", "--document", "X1234567", "--on", "2026-05-01", "--json")
     eq(rc, 2, "stay --document without ISSUER:")
     rc, _, _ = t.run("stay", "--document", "DEU:X1234567", "--on", "2026-13-45", "--json")
     eq(rc, 2, "stay --on with a bad date")
+
+
+@test
+def stay_window_boundary(t):
+    t.desk("g1")
+    # The window of 180 days ending on 2026-05-01 starts on 2025-11-03.
+    rc, _, err = t.import_lines([
+        history_row("2025-11-02T12:00:00Z", "entry", number="OUT000001"),
+        history_row("2025-11-02T18:00:00Z", "exit", number="OUT000001"),
+        history_row("2025-11-03T12:00:00Z", "entry", number="IN0000001"),
+        history_row("2025-11-03T18:00:00Z", "exit", number="IN0000001"),
+        history_row("2025-11-01T12:00:00Z", "entry", number="SPAN00001"),
+        history_row("2025-11-05T18:00:00Z", "exit", number="SPAN00001"),
+    ])
+    eq(rc, 0, "import (stderr %r)" % err)
+    for number, used in (("OUT000001", 1), ("IN0000001", 2), ("SPAN00001", 4)):
+        doc, _, _ = t.json("stay", "--document", "DEU:" + number, "--on", "2026-05-01",
+                           "--json")
+        eq(doc["days_used"], used, "days_used of %s" % number)
+
+
+@test
+def stay_matches_reference_on_random_histories(t):
+    import random
+    rnd = random.Random(20260501)
+    t.init()
+    rows, cases = [], []
+    start = datetime.date(2025, 9, 1)
+    for k in range(40):
+        number = "R%08d" % k
+        stays = []
+        d = start + datetime.timedelta(days=rnd.randrange(0, 40))
+        for _ in range(rnd.randrange(1, 5)):
+            length = rnd.randrange(0, 70)
+            end = d + datetime.timedelta(days=length)
+            if end > datetime.date(2026, 4, 25):
+                break
+            stays.append((d, end))
+            d = end + datetime.timedelta(days=rnd.randrange(1, 60))
+        if not stays:
+            stays.append((datetime.date(2026, 1, 10), datetime.date(2026, 1, 20)))
+        open_last = rnd.random() < 0.3
+        for i, (a, b) in enumerate(stays):
+            rows.append(history_row("%sT%02d:%02d:00Z" % (a, rnd.randrange(24), rnd.randrange(60)),
+                                    "entry", number=number))
+            if open_last and i == len(stays) - 1:
+                stays[i] = (a, None)
+            else:
+                rows.append(history_row("%sT%02d:%02d:00Z" % (b, rnd.randrange(24),
+                                                              rnd.randrange(60)),
+                                        "exit", number=number))
+        # Refused and referred crossings never count.
+        for _ in range(rnd.randrange(0, 3)):
+            day = start + datetime.timedelta(days=rnd.randrange(0, 230))
+            if rnd.random() < 0.5:
+                rows.append(history_row("%sT06:00:00Z" % day, "entry", number=number,
+                                        decision="refused", reasons=["E"]))
+            else:
+                rows.append(history_row("%sT06:00:00Z" % day, "entry", number=number,
+                                        decision="referred"))
+        rows.sort(key=lambda r: r["time"])
+        last = max(b or a for a, b in stays)
+        for on in (TODAY, last + datetime.timedelta(days=rnd.randrange(0, 120))):
+            if on >= max(last, datetime.date(2026, 4, 26)):
+                cases.append((number, stays, on))
+    rnd.shuffle(rows)
+    rc, out, err = t.import_lines(rows)
+    eq(rc, 0, "import of %d random rows (stderr %r)" % (len(rows), err))
+    problems = []
+    for number, stays, on in cases:
+        doc, _, _ = t.json("stay", "--document", "DEU:" + number, "--on", on.isoformat(),
+                           "--json")
+        ref = reference_stay(stays, on)
+        got = {k: doc.get(k) for k in ref}
+        if got != ref:
+            problems.append("%s on %s (stays %s): got %r, expected %r"
+                            % (number, on, [(str(a), str(b)) for a, b in stays], got, ref))
+    check(len(cases) >= 40, "too few random cases: %d" % len(cases))
+    check(not problems, "%d of %d differ; first: %s" % (len(problems), len(cases),
+                                                         "; ".join(problems[:3])))
+
+
+@test
+def stay_counts_registered_crossings(t):
+    t.desk("g1")
+    rc, _, err = t.register("g1", DEU_MRZ, env={"BORDERDESK_NOW": "2026-04-01T09:00:00Z"})
+    eq(rc, 0, "register entry on 1 April (stderr %r)" % err)
+    doc, _, _ = t.json("stay", "--document", "DEU:" + DEU_NUMBER, "--on", "2026-05-01", "--json")
+    eq((doc["days_used"], doc["days_remaining"], doc["latest_exit"]), (31, 59, "2026-06-29"),
+       "stay after a registered entry on 1 April")
+    rc, _, err = t.register("g1", DEU_MRZ, direction="exit",
+                            env={"BORDERDESK_NOW": "2026-04-10T09:00:00Z"})
+    eq(rc, 0, "register exit on 10 April (stderr %r)" % err)
+    doc, _, _ = t.json("stay", "--document", "DEU:" + DEU_NUMBER, "--on", "2026-05-01", "--json")
+    eq(doc["days_used"], 11, "stay after entry 1 April, exit 10 April")
+    # A refusal does not count.
+    rc, _, err = t.register("g1", DEU_MRZ, extra=["--decision", "refused", "--reason", "E"],
+                            env={"BORDERDESK_NOW": "2026-04-20T09:00:00Z"})
+    eq(rc, 0, "register a refusal (stderr %r)" % err)
+    doc, _, _ = t.json("stay", "--document", "DEU:" + DEU_NUMBER, "--on", "2026-05-01", "--json")
+    eq(doc["days_used"], 11, "stay after a refused entry")
 
 
 @test
@@ -995,12 +1245,12 @@ def independent_counts(t, sid):
         counts[group][key] = counts[group].get(key, 0) + 1
 
     alerts = overrides = 0
-    for direction, decision, sex, nat, time, checks, override_by in rows:
+    for direction, decision, sex, nat, when, checks, override_by in rows:
         bump("by_direction", direction)
         bump("by_decision", decision)
         bump("by_sex", sex)
         bump("by_nationality", nat)
-        bump("by_hour", time[11:13])
+        bump("by_hour", when[11:13])
         if any(c.get("state") == "block" for c in json.loads(checks)):
             alerts += 1
         if override_by is not None:
@@ -1110,9 +1360,40 @@ def shift_report_exact_keys(t):
 
 
 @test
+def shift_bad_input_is_exit_2(t):
+    """CONTRACT.md: 2 is bad usage or input; 1 is the operation's answer "no"."""
+    t.desk("g1", "s1")
+    pw = PASSWORDS["g1"] + "\n"
+    problems = []
+    rc, _, _ = t.run("shift", "open", "--username", "g1", "--lane", "L" * 40, stdin=pw)
+    if rc != 2:
+        problems.append("shift open --lane (40 bytes): exit %d" % rc)
+    rc, _, _ = t.run("register", "--username", "g1", "--direction", "entry", "--lane", "L" * 40,
+                     stdin=pw + DEU_MRZ)
+    if rc != 2:
+        problems.append("register --lane (40 bytes): exit %d" % rc)
+    t.ok("shift", "open", "--username", "g1", stdin=pw)
+    sid = str(t.json("shift", "list", "--json")[0][0]["id"])
+    rc, _, _ = t.run("shift", "close", "--shift", sid, "--username", "g1", "--note", "n" * 5000,
+                     stdin=pw)
+    if rc != 2:
+        problems.append("shift close --note (5000 bytes): exit %d" % rc)
+    t.ok("shift", "close", "--shift", sid, "--username", "g1", stdin=pw)
+    rc, _, _ = t.run("shift", "signoff", "--shift", sid, "--username", "s1", "--note", "n" * 5000,
+                     stdin=PASSWORDS["s1"] + "\n")
+    if rc != 2:
+        problems.append("shift signoff --note (5000 bytes): exit %d" % rc)
+    rc, _, _ = t.run("shift", "close", "--shift", "abc", "--username", "g1", stdin=pw)
+    if rc != 2:
+        problems.append("shift close --shift abc: exit %d" % rc)
+    check(not problems, "; ".join(problems))
+
+
+@test
 def shift_report_of_empty_shift(t):
     t.desk("g1")
     out = t.ok("shift", "open", "--username", "g1", stdin=PASSWORDS["g1"] + "\n")
+    check("opened" in out, "shift open output: %r" % out)
     shifts, _, _ = t.json("shift", "list", "--json")
     eq(len(shifts), 1, "one shift after shift open")
     rep, _, _ = t.json("shift", "report", "--shift", str(shifts[0]["id"]), "--json")
@@ -1156,6 +1437,30 @@ def audit_verify_detects_edit(t):
     eq(first, str(seq), "seq named first on stdout (%r)" % out.strip())
     doc, _, _ = t.json("audit", "verify", "--json", expect=1)
     eq(doc.get("first_bad"), seq, "audit verify --json first_bad")
+
+
+@test
+def audit_verify_detects_edit_of_every_column(t):
+    t.desk("g1")
+    rc, _, err = t.register("g1", DEU_MRZ)
+    eq(rc, 0, "register (stderr %r)" % err)
+    cols = [r[1] for r in t.sql("PRAGMA table_info(audit)")]
+    rows = t.sql("SELECT * FROM audit ORDER BY seq")
+    row = rows[len(rows) // 2]
+    seq = row[cols.index("seq")]
+    for i, col in enumerate(cols):
+        if col == "seq":
+            continue
+        orig = row[i]
+        t.sql_write(("UPDATE audit SET %s = ? WHERE seq = ?" % col,
+                     ((orig or "") + "0", seq)))
+        rc, out, _ = t.run("audit", "verify")
+        eq(rc, 1, "audit verify after editing %s of seq %d" % (col, seq))
+        eq(out.strip().split()[0].rstrip(":") if out.strip() else "", str(seq),
+           "seq named after editing %s (%r)" % (col, out.strip()))
+        t.sql_write(("UPDATE audit SET %s = ? WHERE seq = ?" % col, (orig, seq)))
+        rc, out, _ = t.run("audit", "verify")
+        eq(rc, 0, "audit verify after restoring %s (%r)" % (col, out.strip()))
 
 
 @test
@@ -1250,6 +1555,49 @@ def demo_seed_twice(t):
     dangling = t.sql("SELECT count(*) FROM crossings c LEFT JOIN shifts s ON s.id = c.shift_id "
                      "WHERE c.shift_id IS NOT NULL AND s.id IS NULL")[0][0]
     eq(dangling, 0, "crossings with a missing shift")
+
+
+@test
+def demo_seed_is_deterministic(t):
+    def summary(db):
+        rc, out, err = t.run("--db", db, "crossings", "list", "--json", db=False)
+        eq(rc, 0, "crossings list (stderr %r)" % err)
+        return [(c["time"], c["direction"], c["decision"], c["officer"],
+                 c["document"]["issuing_state"], c["document"]["number"],
+                 c["traveller"]["surname"], c["traveller"]["birth_date"])
+                for c in json.loads(out)]
+    dbs = [os.path.join(t.dir, "a.db"), os.path.join(t.dir, "b.db")]
+    for db in dbs:
+        t.ok("--db", db, "init", "--post", "UTO-ALP", "--post-name", "A", "--desk", "1",
+             db=False)
+        t.ok("--db", db, "demo", "seed", "--crossings", "60", "--seed", "7", db=False)
+    a, b = summary(dbs[0]), summary(dbs[1])
+    eq(len(a), 60, "crossings of a seeded database")
+    check(a == b, "the same seed gave different data")
+
+
+@test
+def demo_seed_rerun_keeps_shifts_consistent(t):
+    """A re-run adds data that still makes sense: an officer is never on two
+    shifts at once, and every crossing lies inside its shift."""
+    t.init()
+    t.ok("demo", "seed", "--crossings", "300", timeout=600)
+    t.ok("demo", "seed", "--crossings", "300", timeout=600)
+    shifts = t.sql("SELECT s.id, o.username, s.opened, coalesce(s.closed, '9999') "
+                   "FROM shifts s JOIN officers o ON o.id = s.officer_id ORDER BY s.opened")
+    overlaps = []
+    for i, (ida, ua, oa, ca) in enumerate(shifts):
+        for idb, ub, ob, cb in shifts[i + 1:]:
+            if ua == ub and ob < ca and oa < cb:
+                overlaps.append("%s: shift %d (%s..%s) and shift %d (%s..%s)"
+                                % (ua, ida, oa, ca, idb, ob, cb))
+    outside = t.sql("SELECT count(*) FROM crossings c JOIN shifts s ON s.id = c.shift_id "
+                    "WHERE c.time < s.opened OR (s.closed IS NOT NULL AND c.time > s.closed)")
+    eq(outside, [(0,)], "crossings outside their shift")
+    future = t.sql("SELECT count(*) FROM crossings WHERE time > ?", (NOW,))
+    eq(future, [(0,)], "crossings after BORDERDESK_NOW")
+    check(not overlaps, "%d overlapping shifts of one officer after a re-run, e.g. %s"
+          % (len(overlaps), "; ".join(overlaps[:2])))
 
 
 @test
@@ -1428,7 +1776,8 @@ def main():
             for line in msg.splitlines():
                 print("# " + line)
             for argv, rc, out, err in t.log[-3:]:
-                print("#   $ borderdesk-admin %s  -> exit %d" % (" ".join(argv), rc))
+                shown = " ".join(a if len(a) <= 60 else a[:57] + "..." for a in argv)
+                print("#   $ borderdesk-admin %s  -> exit %d" % (shown, rc))
                 for line in (err.strip().splitlines())[:5]:
                     print("#     stderr: " + line)
         else:
