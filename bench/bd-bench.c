@@ -105,8 +105,11 @@ fill (const char *path, gint64 n)
   sqlite3_prepare_v2 (h, "INSERT INTO documents (id, traveller_id, code, issuing_state, number, "
                          "expiry) VALUES (?, ?, 'P', 'DEU', ?, '2035-01-01')", -1, &doc, NULL);
   sqlite3_prepare_v2 (h, "INSERT INTO crossings (uuid, document_id, traveller_id, post, desk, "
-                         "time, day, direction, decision, source) VALUES (?, ?, ?, 'UTO-ALP', "
-                         "'UTO-ALP/1', ?, ?, ?, 'admitted', 'imported')", -1, &cr, NULL);
+                         "time, day, direction, decision, source, doc_code, doc_expiry, surname, "
+                         "given_names, nationality, birth_date, sex) VALUES (?, ?, ?, "
+                         "'UTO-ALP', 'UTO-ALP/1', ?, ?, ?, 'admitted', 'imported', 'P', "
+                         "'2035-01-01', 'BENCH', 'TRAVELLER', 'DEU', '1980-01-01', 'F')",
+                         -1, &cr, NULL);
   for (gint64 i = 1; i <= travellers; i++)
     {
       char number[16];

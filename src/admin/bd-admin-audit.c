@@ -27,8 +27,7 @@ bd_admin_audit (BdAdmin *admin, int argc, char **argv)
     return BD_EXIT_USAGE;
   if (argc != 2 || strcmp (argv[1], "verify") != 0)
     {
-      g_printerr ("Usage: borderdesk-admin audit verify [--json]\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("usage: borderdesk-admin audit verify [--json]");
     }
   db = bd_admin_open_db (admin, &error);
   if (db == NULL)

@@ -38,15 +38,7 @@ crossings_list (BdAdmin *admin, int argc, char **argv)
     return bd_admin_fail (error);
   list = bd_crossing_list (db, cli, &filter, &error);
   if (list == NULL)
-    {
-      if (json)
-        {
-          g_autoptr(JsonNode) empty = json_node_new (JSON_NODE_ARRAY);
-          json_node_take_array (empty, json_array_new ());
-          bd_admin_print_json (empty);
-        }
-      return bd_admin_fail (error);
-    }
+    return bd_admin_fail (error);
   if (json)
     {
       g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
@@ -88,8 +80,7 @@ crossings_import (BdAdmin *admin, int argc, char **argv)
     return BD_EXIT_USAGE;
   if (argc != 2)
     {
-      g_printerr ("Usage: borderdesk-admin crossings import FILE.jsonl\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("usage: borderdesk-admin crossings import FILE.jsonl");
     }
   if (!g_file_get_contents (argv[1], &data, &length, &error))
     {
@@ -121,9 +112,16 @@ bd_admin_crossings (BdAdmin *admin, int argc, char **argv)
   const char *sub = argc > 1 ? argv[1] : "";
 
   if (strcmp (sub, "list") == 0)
-    return crossings_list (admin, argc - 1, argv + 1);
+    {
+      bd_admin_json_shape (BD_ADMIN_JSON_LIST);
+      return crossings_list (admin, argc - 1, argv + 1);
+    }
   if (strcmp (sub, "import") == 0)
     return crossings_import (admin, argc - 1, argv + 1);
-  g_printerr ("Usage: borderdesk-admin crossings list|import [--help]\n");
-  return strcmp (sub, "--help") == 0 ? BD_EXIT_OK : BD_EXIT_USAGE;
+  if (strcmp (sub, "--help") == 0)
+    {
+      g_print ("Usage: borderdesk-admin crossings list|import [--help]\n");
+      return BD_EXIT_OK;
+    }
+  return bd_admin_usage ("usage: borderdesk-admin crossings list|import [--help]");
 }

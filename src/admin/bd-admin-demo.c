@@ -31,14 +31,12 @@ bd_admin_demo (BdAdmin *admin, int argc, char **argv)
     return BD_EXIT_USAGE;
   if (argc != 2 || strcmp (argv[1], "seed") != 0)
     {
-      g_printerr ("Usage: borderdesk-admin demo seed [--crossings N] [--travellers N] "
-                  "[--seed S]\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("usage: borderdesk-admin demo seed [--crossings N] "
+                             "[--travellers N] [--seed S]");
     }
   if (crossings < 0 || crossings > 100000000 || travellers < 0 || batch < 1 || seed < 0)
     {
-      g_printerr ("borderdesk-admin: counts must be positive (crossings at most 100000000)\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("counts must be positive (crossings at most 100000000)");
     }
   opt.crossings = crossings;
   opt.travellers = travellers > 0 ? travellers : MAX (crossings / 4, 1);

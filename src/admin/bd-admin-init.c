@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "bd-admin.h"
 #include "bd-db.h"
@@ -24,25 +25,38 @@ bd_admin_init (BdAdmin *admin, int argc, char **argv)
   g_autoptr(BdDb) db = NULL;
   g_autoptr(BdActor) cli = bd_actor_new_cli ();
   GError *error = NULL;
+  gboolean existed;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!bd_admin_parse (ctx, &argc, &argv))
     return BD_EXIT_USAGE;
   if (post == NULL || post_name == NULL || desk == 0)
     {
-      g_printerr ("borderdesk-admin: init needs --post, --post-name and --desk\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("init needs --post, --post-name and --desk");
     }
   if (country == NULL)
     {
       const char *dash = strchr (post, '-');
       country = dash != NULL ? g_strndup (post, dash - post) : g_strdup (post);
     }
+  existed = g_file_test (admin->db_path, G_FILE_TEST_EXISTS);
   db = bd_db_open (admin->db_path, BD_DB_OPEN_CREATE, &error);
-  if (db == NULL)
-    return bd_admin_fail (error);
-  if (!bd_post_init (db, cli, post, post_name, desk, country, &error))
-    return bd_admin_fail (error);
-  g_print ("desk %s/%d of %s set up in %s\n", post, desk, post_name, admin->db_path);
-  return BD_EXIT_OK;
+  if (db != NULL && bd_post_init (db, cli, post, post_name, desk, country, &error))
+    {
+      g_print ("desk %s/%d of %s set up in %s\n", post, desk, post_name, admin->db_path);
+      return BD_EXIT_OK;
+    }
+  /* A failed init leaves no half-made database behind. */
+  g_clear_pointer (&db, bd_db_close);
+  if (!existed)
+    {
+      const char *suffixes[] = { "", "-wal", "-shm" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *path = g_strconcat (admin->db_path, suffixes[i], NULL);
+          g_unlink (path);
+        }
+    }
+  return bd_admin_fail (error);
 }

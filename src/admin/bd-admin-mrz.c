@@ -148,8 +148,7 @@ bd_admin_mrz (BdAdmin *admin, int argc, char **argv)
     }
   if (g_strv_length (args) != 2 || strcmp (args[1], "parse") != 0)
     {
-      g_printerr ("borderdesk-admin: usage: borderdesk-admin mrz parse [--json] < MRZ\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("usage: borderdesk-admin mrz parse [--json] < MRZ");
     }
 
   text = bd_admin_read_all (&error);

@@ -31,20 +31,17 @@ officer_add (BdAdmin *admin, int argc, char **argv)
     return BD_EXIT_USAGE;
   if (username == NULL || name == NULL || role == NULL)
     {
-      g_printerr ("borderdesk-admin: officer add needs --username, --name and --role\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("officer add needs --username, --name and --role");
     }
   if (bd_role_from_string (role) == BD_ROLE_NONE)
     {
-      g_printerr ("borderdesk-admin: --role: guard, supervisor or admin\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("--role: guard, supervisor or admin");
     }
   password = bd_admin_read_line ();
   if (password == NULL || *password == '\0')
     {
       bd_admin_secret_free (password);
-      g_printerr ("borderdesk-admin: the password is the first line of standard input\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("the password is the first line of standard input");
     }
   db = bd_admin_open_db (admin, &error);
   if (db == NULL)
@@ -143,8 +140,7 @@ officer_unlock_or_passwd (BdAdmin *admin, int argc, char **argv, gboolean passwd
     return BD_EXIT_USAGE;
   if (username == NULL)
     {
-      g_printerr ("borderdesk-admin: --username is required\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("--username is required");
     }
   if (passwd)
     {
@@ -152,8 +148,7 @@ officer_unlock_or_passwd (BdAdmin *admin, int argc, char **argv, gboolean passwd
       if (password == NULL || *password == '\0')
         {
           bd_admin_secret_free (password);
-          g_printerr ("borderdesk-admin: the new password is the first line of standard input\n");
-          return BD_EXIT_USAGE;
+          return bd_admin_usage ("the new password is the first line of standard input");
         }
     }
   db = bd_admin_open_db (admin, &error);
@@ -179,11 +174,18 @@ bd_admin_officer (BdAdmin *admin, int argc, char **argv)
   if (strcmp (sub, "add") == 0)
     return officer_add (admin, argc - 1, argv + 1);
   if (strcmp (sub, "list") == 0)
-    return officer_list (admin, argc - 1, argv + 1);
+    {
+      bd_admin_json_shape (BD_ADMIN_JSON_LIST);
+      return officer_list (admin, argc - 1, argv + 1);
+    }
   if (strcmp (sub, "unlock") == 0)
     return officer_unlock_or_passwd (admin, argc - 1, argv + 1, FALSE);
   if (strcmp (sub, "passwd") == 0)
     return officer_unlock_or_passwd (admin, argc - 1, argv + 1, TRUE);
-  g_printerr ("Usage: borderdesk-admin officer add|list|unlock|passwd [--help]\n");
-  return strcmp (sub, "--help") == 0 ? BD_EXIT_OK : BD_EXIT_USAGE;
+  if (strcmp (sub, "--help") == 0)
+    {
+      g_print ("Usage: borderdesk-admin officer add|list|unlock|passwd [--help]\n");
+      return BD_EXIT_OK;
+    }
+  return bd_admin_usage ("usage: borderdesk-admin officer add|list|unlock|passwd [--help]");
 }

@@ -92,8 +92,7 @@ bd_admin_register (BdAdmin *admin, int argc, char **argv)
     return BD_EXIT_USAGE;
   if (username == NULL || direction == NULL)
     {
-      g_printerr ("borderdesk-admin: register needs --username and --direction\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("register needs --username and --direction");
     }
   if (strcmp (direction, "entry") == 0)
     req.direction = BD_DIRECTION_ENTRY;
@@ -101,20 +100,17 @@ bd_admin_register (BdAdmin *admin, int argc, char **argv)
     req.direction = BD_DIRECTION_EXIT;
   else
     {
-      g_printerr ("borderdesk-admin: --direction: entry or exit\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("--direction: entry or exit");
     }
   if (!bd_decision_from_string (decision != NULL ? decision : "admitted", &req.decision))
     {
-      g_printerr ("borderdesk-admin: --decision: admitted, refused or referred\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("--decision: admitted, refused or referred");
     }
   letters = reasons != NULL ? g_strjoinv ("", reasons) : g_strdup ("");
   for (guint i = 0; reasons != NULL && reasons[i] != NULL; i++)
     if (strlen (reasons[i]) != 1)
       {
-        g_printerr ("borderdesk-admin: --reason takes one letter A to I\n");
-        return BD_EXIT_USAGE;
+        return bd_admin_usage ("--reason takes one letter A to I");
       }
 
   password = bd_admin_read_line ();
@@ -126,8 +122,7 @@ bd_admin_register (BdAdmin *admin, int argc, char **argv)
       bd_admin_secret_free (password);
       bd_admin_secret_free (sup_password);
       g_clear_error (&error);
-      g_printerr ("borderdesk-admin: stdin: the password line(s), then the MRZ\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("stdin: the password line(s), then the MRZ");
     }
 
   mrz = bd_mrz_parse (mrz_text);
@@ -135,11 +130,9 @@ bd_admin_register (BdAdmin *admin, int argc, char **argv)
     {
       bd_admin_secret_free (password);
       bd_admin_secret_free (sup_password);
-      g_printerr ("borderdesk-admin: not a machine readable zone: %s\n",
-                  mrz->errors->len > 0 ? (const char *) mrz->errors->pdata[0] : "unrecognised");
-      if (json)
-        print_result (TRUE, NULL, NULL);
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("not a machine readable zone: %s",
+                             mrz->errors->len > 0 ? (const char *) mrz->errors->pdata[0]
+                                                  : "unrecognised");
     }
 
   db = bd_admin_open_db (admin, &error);
@@ -150,21 +143,11 @@ bd_admin_register (BdAdmin *admin, int argc, char **argv)
   bd_admin_secret_free (password);
   bd_admin_secret_free (sup_password);
   if (db == NULL || officer == NULL || (override_by != NULL && supervisor == NULL))
-    {
-      if (json)
-        print_result (TRUE, NULL, NULL);
-      return bd_admin_fail (error);
-    }
+    return bd_admin_fail (error);
 
-  if (bd_shift_current (db, officer->officer_id, &error) == 0)
-    {
-      if (error != NULL || bd_shift_open (db, officer, lane, &error) == 0)
-        {
-          if (json)
-            print_result (TRUE, NULL, NULL);
-          return bd_admin_fail (error);
-        }
-    }
+  if (bd_shift_current (db, officer->officer_id, &error) == 0 &&
+      (error != NULL || bd_shift_open (db, officer, lane, &error) == 0))
+    return bd_admin_fail (error);
 
   bd_identity_from_mrz (&req.identity, mrz, bd_today ());
   req.mrz = mrz;

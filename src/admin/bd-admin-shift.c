@@ -92,8 +92,7 @@ shift_report (BdAdmin *admin, int argc, char **argv)
     return BD_EXIT_USAGE;
   if (shift <= 0)
     {
-      g_printerr ("borderdesk-admin: --shift ID is required\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("--shift ID is required");
     }
   db = bd_admin_open_db (admin, &error);
   if (db == NULL)
@@ -169,15 +168,13 @@ shift_as_officer (BdAdmin *admin, int argc, char **argv, const char *what)
     return BD_EXIT_USAGE;
   if (username == NULL || (!is_open && shift <= 0))
     {
-      g_printerr ("borderdesk-admin: shift %s needs --username%s\n", what,
-                  is_open ? "" : " and --shift");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("shift %s needs --username%s", what,
+                             is_open ? "" : " and --shift");
     }
   password = bd_admin_read_line ();
   if (password == NULL)
     {
-      g_printerr ("borderdesk-admin: the password is the first line of standard input\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("the password is the first line of standard input");
     }
   db = bd_admin_open_db (admin, &error);
   if (db != NULL)
@@ -208,11 +205,18 @@ bd_admin_shift (BdAdmin *admin, int argc, char **argv)
   const char *sub = argc > 1 ? argv[1] : "";
 
   if (strcmp (sub, "list") == 0)
-    return shift_list (admin, argc - 1, argv + 1);
+    {
+      bd_admin_json_shape (BD_ADMIN_JSON_LIST);
+      return shift_list (admin, argc - 1, argv + 1);
+    }
   if (strcmp (sub, "report") == 0)
     return shift_report (admin, argc - 1, argv + 1);
   if (strcmp (sub, "signoff") == 0 || strcmp (sub, "open") == 0 || strcmp (sub, "close") == 0)
     return shift_as_officer (admin, argc - 1, argv + 1, sub);
-  g_printerr ("Usage: borderdesk-admin shift list|report|signoff|open|close [--help]\n");
-  return strcmp (sub, "--help") == 0 ? BD_EXIT_OK : BD_EXIT_USAGE;
+  if (strcmp (sub, "--help") == 0)
+    {
+      g_print ("Usage: borderdesk-admin shift list|report|signoff|open|close [--help]\n");
+      return BD_EXIT_OK;
+    }
+  return bd_admin_usage ("usage: borderdesk-admin shift list|report|signoff|open|close [--help]");
 }

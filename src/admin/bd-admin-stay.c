@@ -32,16 +32,13 @@ bd_admin_stay (BdAdmin *admin, int argc, char **argv)
     return BD_EXIT_USAGE;
   if (document == NULL || !bd_document_ref_parse (document, &state, &number))
     {
-      g_printerr ("borderdesk-admin: --document ISSUER:NUMBER is required, such as "
-                  "UTO:L898902C3\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("--document ISSUER:NUMBER is required, such as UTO:L898902C3");
     }
   if (on == NULL)
     day = bd_today ();
   else if (!bd_date_parse (on, &day))
     {
-      g_printerr ("borderdesk-admin: --on: a date YYYY-MM-DD\n");
-      return BD_EXIT_USAGE;
+      return bd_admin_usage ("--on: a date YYYY-MM-DD");
     }
   db = bd_admin_open_db (admin, &error);
   if (db == NULL)

@@ -14,8 +14,69 @@
 #include "bd-role.h"
 #include "bd-shift.h"
 
+#include <stdarg.h>
+
 #define MAX_LINE 4096
 #define MAX_STDIN (64 * 1024 * 1024)
+
+static gboolean json_requested;
+static gboolean json_printed;
+static BdAdminJson json_shape = BD_ADMIN_JSON_OBJECT;
+
+void
+bd_admin_json_requested (void)
+{
+  json_requested = TRUE;
+}
+
+void
+bd_admin_json_shape (BdAdminJson shape)
+{
+  json_shape = shape;
+}
+
+/* The failure document, unless the command printed its own already. */
+static void
+print_failure_json (const char *message)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (!json_requested || json_printed)
+    return;
+  if (json_shape == BD_ADMIN_JSON_LIST)
+    {
+      node = json_node_new (JSON_NODE_ARRAY);
+      json_node_take_array (node, json_array_new ());
+    }
+  else
+    {
+      JsonObject *o = json_object_new ();
+
+      node = json_node_new (JSON_NODE_OBJECT);
+      if (json_shape == BD_ADMIN_JSON_REGISTER)
+        {
+          json_object_set_null_member (o, "crossing");
+          json_object_set_array_member (o, "checks", json_array_new ());
+        }
+      json_object_set_string_member (o, "error", message);
+      json_node_take_object (node, o);
+    }
+  bd_admin_print_json (node);
+}
+
+int
+bd_admin_usage (const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list ap;
+
+  va_start (ap, format);
+  message = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_printerr ("borderdesk-admin: %s\n", message);
+  print_failure_json (message);
+  return BD_EXIT_USAGE;
+}
 
 char *
 bd_admin_read_line (void)
@@ -89,6 +150,7 @@ bd_admin_print_json (JsonNode *node)
   json_generator_set_pretty (gen, TRUE);
   text = json_generator_to_data (gen, NULL);
   g_print ("%s\n", text);
+  json_printed = TRUE;
 }
 
 BdDb *
@@ -111,6 +173,7 @@ bd_admin_fail (GError *error)
       g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_EXISTS) ||
       g_error_matches (error, BD_POST_ERROR, BD_POST_ERROR_INVALID) ||
       g_error_matches (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_NOT_FOUND) ||
+      g_error_matches (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_INVALID) ||
       g_error_matches (error, BD_PASSWORD_ERROR, BD_PASSWORD_ERROR_WEAK) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
     code = BD_EXIT_USAGE;
@@ -121,6 +184,7 @@ bd_admin_fail (GError *error)
            error->domain == BD_CROSSING_ERROR)
     code = BD_EXIT_NO;
   g_printerr ("borderdesk-admin: %s\n", error->message);
+  print_failure_json (error->message);
   g_error_free (error);
   return code;
 }
@@ -132,7 +196,7 @@ bd_admin_parse (GOptionContext *context, int *argc, char ***argv)
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      g_printerr ("borderdesk-admin: %s (see --help)\n", error->message);
+      bd_admin_usage ("%s (see --help)", error->message);
       return FALSE;
     }
   return TRUE;

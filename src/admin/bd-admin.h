@@ -37,12 +37,29 @@ int bd_admin_demo      (BdAdmin *admin, int argc, char **argv);
 
 /* Helpers shared by the groups (bd-admin-util.c). */
 
+/* What `--json` prints when a command fails before printing its own
+ * document (CONTRACT.md: one JSON document, also on exit 1 and 2). */
+typedef enum {
+  BD_ADMIN_JSON_OBJECT,    /* {"error": MESSAGE} */
+  BD_ADMIN_JSON_LIST,      /* [] */
+  BD_ADMIN_JSON_REGISTER,  /* {"crossing": null, "checks": [], "error": MESSAGE} */
+} BdAdminJson;
+
+/* main() calls this when --json is on the command line. */
+void     bd_admin_json_requested (void);
+/* A command names the shape of its failure document. */
+void     bd_admin_json_shape  (BdAdminJson shape);
+/* Prints "borderdesk-admin: MESSAGE" (and the JSON failure document when
+ * asked for) and returns 2. */
+int      bd_admin_usage       (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
 typedef struct _BdDb BdDb;
 
 /* Opens the desk database, which must exist. */
 BdDb    *bd_admin_open_db     (BdAdmin *admin, GError **error);
-/* Prints "borderdesk-admin: MESSAGE" and returns the exit code for @error
- * (2 for bad input, 1 for a refusal, 3 otherwise).  Frees @error. */
+/* Prints "borderdesk-admin: MESSAGE" (and the JSON failure document when
+ * asked for) and returns the exit code for @error (2 for bad input, 1 for
+ * a refusal, 3 otherwise).  Frees @error. */
 int      bd_admin_fail        (GError *error);
 /* Parses @entries; on failure prints the error and usage hint, returns FALSE. */
 gboolean bd_admin_parse       (GOptionContext *context, int *argc, char ***argv);

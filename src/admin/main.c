@@ -92,6 +92,12 @@ main (int argc, char **argv)
   if (admin.db_path == NULL)
     admin.db_path = bd_db_default_path ();
 
+  for (int a = i; a < argc; a++)
+    if (strcmp (argv[a], "--json") == 0)
+      bd_admin_json_requested ();
+  if (strcmp (argv[i], "register") == 0)
+    bd_admin_json_shape (BD_ADMIN_JSON_REGISTER);
+
   for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
     if (strcmp (argv[i], commands[c].name) == 0)
       {

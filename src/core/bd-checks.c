@@ -244,6 +244,59 @@ country_codes (const BdIdentity *id, GPtrArray *checks)
                    state_known ? id->nationality : id->issuing_state);
 }
 
+/* Whether two stored birth dates can be the same person's: equal where
+ * both are known ("1974" is compatible with "1974-08-12"). */
+static gboolean
+birth_dates_compatible (const char *a, const char *b)
+{
+  gsize n = MIN (strlen (a), strlen (b));
+
+  return strncmp (a, b, n) == 0;
+}
+
+/* One document number, one holder: a document seen before with another
+ * birth date or sex is someone else's, or a forgery (a block); another
+ * name is a warning (new reading, transliteration, marriage). */
+static gboolean
+document_holder (BdDb *db, const BdIdentity *id, GPtrArray *checks, GError **error)
+{
+  sqlite3_stmt *stmt = bd_db_stmt (db, "SELECT t.birth_date, t.sex, t.surname, t.given_names "
+                                       "FROM documents d JOIN travellers t "
+                                       "ON t.id = d.traveller_id "
+                                       "WHERE d.issuing_state = ? AND d.number = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id->issuing_state, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id->number, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      const char *birth = (const char *) sqlite3_column_text (stmt, 0);
+      const char *sex = (const char *) sqlite3_column_text (stmt, 1);
+      const char *surname = (const char *) sqlite3_column_text (stmt, 2);
+      const char *given = (const char *) sqlite3_column_text (stmt, 3);
+      gboolean sex_differs = strchr ("FM", sex[0]) != NULL && strchr ("FM", id->sex[0]) != NULL &&
+                             sex[0] != id->sex[0];
+
+      if (!birth_dates_compatible (birth, id->birth_date) || sex_differs)
+        bd_checks_add (checks, "document-holder", BD_CHECK_BLOCK,
+                       "this document was recorded before for a holder with another %s",
+                       sex_differs ? "sex" : "birth date");
+      else if (strcmp (surname, id->surname) != 0 || strcmp (given, id->given_names) != 0)
+        bd_checks_add (checks, "document-holder", BD_CHECK_WARNING,
+                       "this document was recorded before under another name");
+      else
+        bd_checks_add (checks, "document-holder", BD_CHECK_OK,
+                       "same holder as at this document's earlier crossings");
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return bd_db_set_error (db, error, "reading the document's holder");
+  return TRUE;
+}
+
 /* Whether the post's stay rule applies to @nationality (DESIGN.md: the
  * nationalities the policy names, never the post's own nationals). */
 static gboolean
@@ -317,5 +370,7 @@ bd_checks_run_document (BdDb             *db,
   check_digits (mrz, checks);
   document_validity (identity, day, checks);
   country_codes (identity, checks);
+  if (!document_holder (db, identity, checks, error))
+    return FALSE;
   return stay_rule (db, post, identity, direction, day, checks, error);
 }

@@ -23,7 +23,8 @@ typedef enum {
 } BdCheckState;
 
 typedef struct {
-  char *name;         /* "check-digits", "document-validity", "country-codes", "stay-rule" */
+  char *name;         /* "check-digits", "document-validity", "country-codes",
+                       * "document-holder" (known documents only), "stay-rule" */
   BdCheckState state;
   char *reason;
 } BdCheck;

@@ -13,6 +13,7 @@
 #include "bd-crossing.h"
 #include "bd-date.h"
 #include "bd-post.h"
+#include "bd-uuid.h"
 
 #define MAX_IMPORT_ERRORS 20
 
@@ -150,6 +151,9 @@ parse_row (const char *line, const BdPost *post, GError **error)
   else if (time_text == NULL || !bd_time_parse (time_text, &row->time))
     g_set_error (error, BD_CROSSING_ERROR, BD_CROSSING_ERROR_INVALID,
                  "\"time\": an ISO 8601 UTC time such as 2026-03-01T08:15:00Z");
+  else if (row->time > bd_clock_now () + 86400)
+    g_set_error (error, BD_CROSSING_ERROR, BD_CROSSING_ERROR_INVALID,
+                 "\"time\": %s is in the future", time_text);
   else if (g_strcmp0 (row->direction, "entry") != 0 && g_strcmp0 (row->direction, "exit") != 0)
     g_set_error (error, BD_CROSSING_ERROR, BD_CROSSING_ERROR_INVALID,
                  "\"direction\": entry or exit");
@@ -250,7 +254,7 @@ bd_crossing_import (BdDb *db, const BdActor *actor, const char *data, gsize leng
   for (guint i = 0; i < rows->len; i++)
     {
       ImportRow *row = rows->pdata[i];
-      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *uuid = bd_uuid_v7_new (row->time * 1000);
       g_autofree char *time_text = bd_time_format (row->time);
       gint64 traveller_id, document_id;
       sqlite3_stmt *stmt;
@@ -259,8 +263,10 @@ bd_crossing_import (BdDb *db, const BdActor *actor, const char *data, gsize leng
         goto fail;
       stmt = bd_db_stmt (db,
                          "INSERT INTO crossings (uuid, document_id, traveller_id, post, time, "
-                         "day, direction, decision, refusal_reasons, source) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported')", error);
+                         "day, direction, decision, refusal_reasons, source, doc_code, "
+                         "doc_expiry, surname, given_names, nationality, birth_date, sex) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?, ?, ?, ?, ?, ?)",
+                         error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
@@ -272,6 +278,7 @@ bd_crossing_import (BdDb *db, const BdActor *actor, const char *data, gsize leng
       sqlite3_bind_text (stmt, 7, row->direction, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 8, row->decision, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 9, row->reasons, -1, SQLITE_STATIC);
+      bd_bind_identity (stmt, 10, &row->identity);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
           bd_db_set_error (db, error, "importing a crossing");

@@ -9,6 +9,7 @@
 #include "bd-date.h"
 #include "bd-post.h"
 #include "bd-shift.h"
+#include "bd-uuid.h"
 
 G_DEFINE_QUARK (bd-crossing-error-quark, bd_crossing_error)
 
@@ -179,6 +180,18 @@ bd_traveller_upsert (BdDb *db, const BdIdentity *id, gint64 *traveller_id, gint6
   return TRUE;
 }
 
+void
+bd_bind_identity (sqlite3_stmt *stmt, int first, const BdIdentity *id)
+{
+  sqlite3_bind_text (stmt, first, id->code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 1, id->expiry, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 2, id->surname, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 3, id->given_names, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 4, id->nationality, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 5, id->birth_date, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 6, id->sex, -1, SQLITE_STATIC);
+}
+
 static gboolean
 free_text_ok (const char *text)
 {
@@ -319,7 +332,9 @@ bd_crossing_register (BdDb                    *db,
       overridden = TRUE;
     }
 
-  uuid = g_uuid_string_random ();
+  /* The crossing's own second (the clock may be simulated), with the real
+   * clock's milliseconds for order within it. */
+  uuid = bd_uuid_v7_new (when * 1000 + (g_get_real_time () / 1000) % 1000);
   time_text = bd_time_format (when);
   checks_json = bd_checks_to_json (checks);
   checks_text = json_to_string (checks_json, FALSE);
@@ -332,8 +347,10 @@ bd_crossing_register (BdDb                    *db,
                      "INSERT INTO crossings (uuid, document_id, traveller_id, shift_id, "
                      "officer_id, post, desk, time, day, direction, decision, refusal_reasons, "
                      "source, transport, vehicle, purpose, visa, vulnerability, note, checks, "
-                     "override_by, override_reason) VALUES "
-                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                     "override_by, override_reason, doc_code, doc_expiry, surname, given_names, "
+                     "nationality, birth_date, sex) VALUES "
+                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                     " ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
@@ -360,6 +377,7 @@ bd_crossing_register (BdDb                    *db,
   if (overridden)
     sqlite3_bind_int64 (stmt, 21, override_by->officer_id);
   bind_nullable (stmt, 22, overridden ? r->override_reason : NULL);
+  bd_bind_identity (stmt, 23, &r->identity);
   if (!step_done (db, stmt, "recording the crossing", error))
     goto fail;
 
@@ -400,11 +418,10 @@ fail:
 /* The crossing object of CONTRACT.md from one row of LIST_SELECT. */
 #define LIST_SELECT \
   "SELECT c.uuid, c.time, c.direction, c.decision, c.shift_id, o.username, c.post, c.desk, " \
-  "       d.code, d.issuing_state, d.number, d.expiry, " \
-  "       t.surname, t.given_names, t.nationality, t.birth_date, t.sex, " \
+  "       c.doc_code, d.issuing_state, d.number, c.doc_expiry, " \
+  "       c.surname, c.given_names, c.nationality, c.birth_date, c.sex, " \
   "       c.refusal_reasons, c.source, c.checks, so.username, c.vulnerability " \
   "FROM crossings c JOIN documents d ON d.id = c.document_id " \
-  "JOIN travellers t ON t.id = c.traveller_id " \
   "LEFT JOIN officers o ON o.id = c.officer_id " \
   "LEFT JOIN officers so ON so.id = c.override_by "
 

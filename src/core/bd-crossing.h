@@ -92,6 +92,11 @@ const char  *bd_source_to_string    (BdSource source);
 /* Sorted, de-duplicated letters A..I, or NULL if @reasons has anything else. */
 char        *bd_refusal_reasons_normalise (const char *reasons);
 
+/* Binds the snapshot columns (doc_code, doc_expiry, surname, given_names,
+ * nationality, birth_date, sex) from @first on.  Static: @id must outlive
+ * the step. */
+void         bd_bind_identity       (sqlite3_stmt *stmt, int first, const BdIdentity *id);
+
 /* Shared by register and import: finds or creates the document and its
  * traveller, updating the traveller's details.  Inside a transaction. */
 gboolean     bd_traveller_upsert    (BdDb *db, const BdIdentity *identity,

@@ -111,6 +111,24 @@ make_traveller (guint32 seed, gint64 i, char **mrz_text)
   g_rand_free (r);
 }
 
+/* The latest time anything happened at the desk, 0 for an empty one. */
+static gint64
+latest_activity (BdDb *db)
+{
+  sqlite3_stmt *stmt = bd_db_stmt (db, "SELECT max(t) FROM (SELECT max(time) AS t FROM crossings "
+                                       "UNION ALL SELECT max(opened) FROM shifts "
+                                       "UNION ALL SELECT max(closed) FROM shifts)", NULL);
+  gint64 t = 0;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW &&
+      sqlite3_column_type (stmt, 0) != SQLITE_NULL &&
+      !bd_time_parse ((const char *) sqlite3_column_text (stmt, 0), &t))
+    t = 0;
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return t;
+}
+
 gboolean
 bd_demo_seed (BdDb *db, const BdActor *actor, const BdDemoOptions *opt, GError **error)
 {
@@ -128,7 +146,7 @@ bd_demo_seed (BdDb *db, const BdActor *actor, const BdDemoOptions *opt, GError *
   gint64 batch = opt->batch > 0 ? opt->batch : 1;
   gint64 travellers = MAX (opt->travellers, 1);
   gint64 now = bd_clock_now ();
-  gint64 step, t, in_shift = 0, in_batch = 0;
+  gint64 step, t, last, in_shift = 0, in_batch = 0;
   BdActor *guard = NULL;
   gboolean ok = FALSE, in_tx = FALSE;
 
@@ -140,8 +158,13 @@ bd_demo_seed (BdDb *db, const BdActor *actor, const BdDemoOptions *opt, GError *
       if (officers[i] == NULL)
         goto out;
     }
-  /* Whoever left a demo shift open has it closed now, so the new run's
-   * shifts follow the old ones. */
+  /* A new run continues the desk's timeline: shifts left open are closed
+   * at the last thing that happened, and the new crossings come after it
+   * (one every 2 minutes ending now, closer together when the last run
+   * was recent), so no officer ever has two shifts at once. */
+  last = latest_activity (db);
+  if (last > 0)
+    bd_clock_set_override (last);
   for (guint i = 0; i < 3; i++)
     {
       gint64 open = bd_shift_current (db, officers[i]->officer_id, error);
@@ -150,9 +173,16 @@ bd_demo_seed (BdDb *db, const BdActor *actor, const BdDemoOptions *opt, GError *
     }
 
   rand = g_rand_new_with_seed (opt->seed);
-  /* One crossing every ~2 minutes of simulated time, ending now. */
   step = 120;
   t = now - opt->crossings * step;
+  if (t <= last)
+    {
+      /* Squeezed between the last activity and now; several crossings
+       * share a second when there is no more room, but none is ever
+       * dated after now. */
+      t = MIN (last + 1, MAX (now, last));
+      step = opt->crossings > 0 ? MAX (now - t, 0) / opt->crossings : 0;
+    }
 
   for (gint64 n = 0; n < opt->crossings; n++, t += step)
     {

@@ -34,6 +34,24 @@ bd_shift_free (BdShift *s)
   g_free (s);
 }
 
+/* NULL is fine; otherwise UTF-8 of at most @max bytes, no control
+ * characters but newlines and tabs. */
+static gboolean
+text_ok (const char *text, gsize max)
+{
+  if (text == NULL)
+    return TRUE;
+  if (strlen (text) > max || !g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_iscntrl (c) && c != '\n' && c != '\t')
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static BdShift *
 shift_from_row (sqlite3_stmt *stmt)
 {
@@ -108,9 +126,10 @@ bd_shift_open (BdDb *db, const BdActor *actor, const char *lane, GError **error)
 
   if (!bd_actor_require (actor, BD_PERM_OPEN_SHIFT, error))
     return 0;
-  if (lane != NULL && (strlen (lane) > 32 || !g_utf8_validate (lane, -1, NULL)))
+  if (!text_ok (lane, 32))
     {
-      g_set_error (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_NOT_OPEN, "lane: at most 32 bytes");
+      g_set_error (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_INVALID,
+                   "lane: at most 32 bytes of text without control characters");
       return 0;
     }
   post = bd_post_load (db, error);
@@ -162,9 +181,10 @@ bd_shift_close (BdDb *db, const BdActor *actor, gint64 shift_id, const char *not
 
   if (actor == NULL)
     return bd_actor_require (actor, BD_PERM_OPEN_SHIFT, error);
-  if (note != NULL && strlen (note) > 4096)
+  if (!text_ok (note, 4096))
     {
-      g_set_error (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_NOT_OPEN, "note: at most 4096 bytes");
+      g_set_error (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_INVALID,
+                   "note: at most 4096 bytes of text without control characters");
       return FALSE;
     }
   if (!bd_db_begin (db, error))
@@ -222,9 +242,10 @@ bd_shift_sign_off (BdDb *db, const BdActor *actor, gint64 shift_id, const char *
 
   if (!bd_actor_require (actor, BD_PERM_SIGN_OFF, error))
     return FALSE;
-  if (note != NULL && strlen (note) > 4096)
+  if (!text_ok (note, 4096))
     {
-      g_set_error (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_NOT_OPEN, "note: at most 4096 bytes");
+      g_set_error (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_INVALID,
+                   "note: at most 4096 bytes of text without control characters");
       return FALSE;
     }
   if (!bd_db_begin (db, error))
@@ -387,10 +408,8 @@ bd_shift_report (BdDb *db, const BdActor *actor, gint64 shift_id, GError **error
   static const char *const sqls[5] = {
     "SELECT direction, count(*) FROM crossings WHERE shift_id = ? GROUP BY 1 ORDER BY 1",
     "SELECT decision, count(*) FROM crossings WHERE shift_id = ? GROUP BY 1 ORDER BY 1",
-    "SELECT t.sex, count(*) FROM crossings c JOIN travellers t ON t.id = c.traveller_id "
-    "WHERE c.shift_id = ? GROUP BY 1 ORDER BY 1",
-    "SELECT t.nationality, count(*) FROM crossings c JOIN travellers t ON t.id = c.traveller_id "
-    "WHERE c.shift_id = ? GROUP BY 1 ORDER BY 1",
+    "SELECT sex, count(*) FROM crossings WHERE shift_id = ? GROUP BY 1 ORDER BY 1",
+    "SELECT nationality, count(*) FROM crossings WHERE shift_id = ? GROUP BY 1 ORDER BY 1",
     "SELECT substr(time, 12, 2), count(*) FROM crossings WHERE shift_id = ? GROUP BY 1 ORDER BY 1",
   };
   gint64 total, alerts, overrides;
@@ -410,9 +429,17 @@ bd_shift_report (BdDb *db, const BdActor *actor, gint64 shift_id, GError **error
   if (total < 0 || alerts < 0 || overrides < 0)
     return NULL;
 
-  node = bd_shift_to_json (shift);
-  o = json_node_get_object (node);
+  /* Exactly CONTRACT.md's object: the report goes to people outside the
+   * desk, so free-text notes stay out of it. */
+  node = json_node_new (JSON_NODE_OBJECT);
+  o = json_object_new ();
+  json_node_take_object (node, o);
   json_object_set_int_member (o, "shift", shift->id);
+  json_object_set_string_member (o, "officer", shift->officer);
+  json_object_set_string_member (o, "desk", shift->desk);
+  json_object_set_string_member (o, "opened", shift->opened);
+  set_nullable (o, "closed", shift->closed);
+  set_nullable (o, "signed_off_by", shift->signed_off_by);
   counts = json_object_new ();
   json_object_set_int_member (counts, "total", total);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)

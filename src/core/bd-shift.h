@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 GQuark bd_shift_error_quark (void);
 
 typedef enum {
+  BD_SHIFT_ERROR_INVALID,        /* a lane or note that is not acceptable text */
   BD_SHIFT_ERROR_NOT_FOUND,
   BD_SHIFT_ERROR_ALREADY_OPEN,   /* the officer has an open shift */
   BD_SHIFT_ERROR_NOT_OPEN,       /* no open shift / the shift is closed */

@@ -69,12 +69,21 @@ CREATE TABLE documents (
 CREATE INDEX documents_number ON documents (number);
 CREATE INDEX documents_traveller ON documents (traveller_id);
 
--- Append-only: a correction is an amendment row.
+-- Append-only: a correction is an amendment row.  Each crossing keeps the
+-- document and traveller details as read at that crossing (doc_* and the
+-- traveller columns): the travellers row holds only the newest reading.
 CREATE TABLE crossings (
   id               INTEGER PRIMARY KEY,
   uuid             TEXT NOT NULL UNIQUE,
   document_id      INTEGER NOT NULL REFERENCES documents (id),
   traveller_id     INTEGER NOT NULL REFERENCES travellers (id),
+  doc_code         TEXT NOT NULL,
+  doc_expiry       TEXT NOT NULL,
+  surname          TEXT NOT NULL,
+  given_names      TEXT NOT NULL,
+  nationality      TEXT NOT NULL,
+  birth_date       TEXT NOT NULL,
+  sex              TEXT NOT NULL,
   shift_id         INTEGER REFERENCES shifts (id),    -- NULL for imported history
   officer_id       INTEGER REFERENCES officers (id),  -- NULL for imported history
   post             TEXT NOT NULL,
