@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bd-admin.h"
+#include "bd-audit.h"
 #include "bd-db.h"
 #include "bd-officer.h"
 #include "bd-shift.h"
@@ -118,8 +119,15 @@ shift_report (BdAdmin *admin, int argc, char **argv)
                               json_object_get_int_member (o, "alerts"));
       g_string_append_printf (csv, "overrides,\"\",%" G_GINT64_FORMAT "\r\n",
                               json_object_get_int_member (o, "overrides"));
+      g_autoptr(JsonObject) details = json_object_new ();
+      g_autofree char *object = g_strdup_printf ("shift:%" G_GINT64_FORMAT, shift);
+
       if (!g_file_set_contents_full (csv_path, csv->str, csv->len,
                                      G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+        return bd_admin_fail (error);
+      /* Exports leave the desk: each one is in the audit log. */
+      json_object_set_string_member (details, "format", "csv");
+      if (!bd_audit_record (db, "cli", "shift.export", object, details, &error))
         return bd_admin_fail (error);
     }
   if (json)
