@@ -300,9 +300,17 @@ test_shift_report (BdTestDesk *t, gconstpointer data)
   g_free (reg (t, s.guard, s.sup, "FRA", "F01X00T48", "120101", BD_DIRECTION_ENTRY,
                BD_DECISION_ADMITTED, "", NULL, NULL));
 
-  g_assert_null (bd_shift_report (t->db, s.guard, shift, &error));
-  g_assert_error (error, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED);
-  g_clear_error (&error);
+  {
+    g_autoptr(BdActor) other = bd_test_officer (t, "gus", BD_ROLE_GUARD);
+    g_autoptr(JsonNode) own = bd_shift_report (t->db, s.guard, shift, &error);
+
+    /* An officer sees their own shift's summary, not another's. */
+    g_assert_no_error (error);
+    g_assert_nonnull (own);
+    g_assert_null (bd_shift_report (t->db, other, shift, &error));
+    g_assert_error (error, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED);
+    g_clear_error (&error);
+  }
   report = bd_shift_report (t->db, s.sup, shift, &error);
   g_assert_no_error (error);
   o = json_node_get_object (report);

@@ -262,6 +262,28 @@ bind_nullable (sqlite3_stmt *stmt, int i, const char *text)
     sqlite3_bind_null (stmt, i);
 }
 
+GPtrArray *
+bd_crossing_check (BdDb             *db,
+                   const BdActor    *officer,
+                   const BdIdentity *identity,
+                   const BdMrz      *mrz,
+                   BdDirection       direction,
+                   GError          **error)
+{
+  g_autoptr(BdPost) post = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+
+  if (!bd_actor_require (officer, BD_PERM_REGISTER, error))
+    return NULL;
+  post = bd_post_load (db, error);
+  if (post == NULL)
+    return NULL;
+  checks = bd_checks_new ();
+  if (!bd_checks_run_document (db, post, identity, mrz, direction, bd_today (), checks, error))
+    return NULL;
+  return g_steal_pointer (&checks);
+}
+
 char *
 bd_crossing_register (BdDb                    *db,
                       const BdActor           *officer,
@@ -493,7 +515,11 @@ bd_crossing_list (BdDb *db, const BdActor *actor, const BdCrossingFilter *f, GEr
   gint64 since = 0;
   int rc;
 
-  if (!bd_actor_require (actor, BD_PERM_REVIEW, error))
+  /* Reviewers list anything; an officer at work sees the history of the
+   * one document in front of them. */
+  if (!(f->issuing_state != NULL && f->document_number != NULL && actor != NULL &&
+        bd_role_allows (actor->role, BD_PERM_REGISTER)) &&
+      !bd_actor_require (actor, BD_PERM_REVIEW, error))
     return NULL;
   if (f->since != NULL && !bd_time_parse (f->since, &since))
     {
@@ -509,6 +535,8 @@ bd_crossing_list (BdDb *db, const BdActor *actor, const BdCrossingFilter *f, GEr
     }
   if (f->document_number != NULL)
     g_string_append (sql, "AND d.number = :number ");
+  if (f->issuing_state != NULL)
+    g_string_append (sql, "AND d.issuing_state = :state ");
   if (f->since != NULL)
     g_string_append (sql, "AND c.time >= :since ");
   if (f->uuid != NULL)
@@ -524,6 +552,9 @@ bd_crossing_list (BdDb *db, const BdActor *actor, const BdCrossingFilter *f, GEr
   if (f->document_number != NULL)
     sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":number"),
                        f->document_number, -1, SQLITE_TRANSIENT);
+  if (f->issuing_state != NULL)
+    sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":state"),
+                       f->issuing_state, -1, SQLITE_TRANSIENT);
   if (f->since != NULL)
     {
       g_autofree char *t = bd_time_format (since);

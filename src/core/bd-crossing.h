@@ -70,14 +70,27 @@ char        *bd_crossing_register   (BdDb                    *db,
                                      GPtrArray              **checks,
                                      GError                 **error);
 
+/* The checks bd_crossing_register would run now, without recording
+ * anything: what the app shows while the guard works.  Needs
+ * BD_PERM_REGISTER.  Returns the check list, or NULL with @error. */
+GPtrArray   *bd_crossing_check      (BdDb             *db,
+                                     const BdActor    *officer,
+                                     const BdIdentity *identity,
+                                     const BdMrz      *mrz,
+                                     BdDirection       direction,
+                                     GError          **error);
+
 typedef struct {
+  const char *issuing_state;    /* nullable; with document_number */
   const char *document_number;  /* nullable */
   const char *since;            /* nullable ISO 8601 */
   const char *uuid;             /* nullable */
   gint64 limit;                 /* <= 0: all */
 } BdCrossingFilter;
 
-/* Crossings as CONTRACT.md's crossing objects, newest first. */
+/* Crossings as CONTRACT.md's crossing objects, newest first.  Needs
+ * BD_PERM_REVIEW, or BD_PERM_REGISTER when the filter names one document
+ * (issuing state and number): the history a guard needs at the desk. */
 JsonArray   *bd_crossing_list       (BdDb *db, const BdActor *actor,
                                      const BdCrossingFilter *filter, GError **error);
 

@@ -41,6 +41,19 @@ bd_history_stay_events (BdDb *db, const char *issuing_state, const char *number,
 }
 
 gboolean
+bd_history_last_direction (BdDb *db, const char *issuing_state, const char *number,
+                           gboolean *known, gboolean *was_entry, GError **error)
+{
+  g_autoptr(GArray) events = bd_history_stay_events (db, issuing_state, number, error);
+
+  if (events == NULL)
+    return FALSE;
+  *known = events->len > 0;
+  *was_entry = *known && g_array_index (events, BdStayEvent, events->len - 1).is_entry;
+  return TRUE;
+}
+
+gboolean
 bd_history_stay (BdDb *db, const BdPost *post, const char *issuing_state, const char *number,
                  guint32 on, BdStayResult *result, GError **error)
 {

@@ -14,6 +14,11 @@ G_BEGIN_DECLS
 GArray   *bd_history_stay_events (BdDb *db, const char *issuing_state, const char *number,
                                   GError **error);
 
+/* The direction of the traveller's last admitted crossing.  FALSE in
+ * *@known when there is none. */
+gboolean  bd_history_last_direction (BdDb *db, const char *issuing_state, const char *number,
+                                     gboolean *known, gboolean *was_entry, GError **error);
+
 /* The stay rule of @post for that traveller, present on @on. */
 gboolean  bd_history_stay        (BdDb *db, const BdPost *post, const char *issuing_state,
                                   const char *number, guint32 on, BdStayResult *result,

@@ -56,7 +56,8 @@ BdShift   *bd_shift_get       (BdDb *db, gint64 shift_id, GError **error);
 GPtrArray *bd_shift_list      (BdDb *db, const BdActor *actor, gint64 limit, GError **error);
 
 JsonNode  *bd_shift_to_json   (const BdShift *shift);
-/* CONTRACT.md's `shift report --json` object. */
+/* CONTRACT.md's `shift report --json` object.  Needs BD_PERM_REVIEW, or
+ * the shift being the actor's own. */
 JsonNode  *bd_shift_report    (BdDb *db, const BdActor *actor, gint64 shift_id, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdShift, bd_shift_free)

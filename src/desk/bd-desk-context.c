@@ -1,0 +1,637 @@
+/* bd-desk-context.c: the app's handle on the core (bd-desk-context.h). */
+#include "config.h"
+
+#include <string.h>
+#include <openssl/crypto.h>
+
+#include "bd-date.h"
+#include "bd-db.h"
+#include "bd-desk-context.h"
+#include "bd-history.h"
+#include "bd-officer.h"
+#include "bd-post.h"
+#include "bd-shift.h"
+
+struct _BdDeskContext {
+  GObject parent_instance;
+
+  char *db_path;
+  GMutex db_lock;     /* one worker at a time on the connection */
+  BdDb *db;           /* opened by the first worker that needs it */
+
+  /* Session: main thread only. */
+  BdActor *officer;
+  char *desk_id;
+  gint64 shift;
+};
+
+G_DEFINE_FINAL_TYPE (BdDeskContext, bd_desk_context, G_TYPE_OBJECT)
+
+enum {
+  SESSION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Helpers */
+
+static char *
+secret_dup (const char *s)
+{
+  return g_strdup (s != NULL ? s : "");
+}
+
+static void
+secret_free (char *s)
+{
+  if (s != NULL)
+    OPENSSL_cleanse (s, strlen (s));
+  g_free (s);
+}
+
+static BdActor *
+actor_copy (const BdActor *a)
+{
+  return a != NULL ? bd_actor_new (a->officer_id, a->username, a->role) : NULL;
+}
+
+/* Locks the connection for this worker; NULL (unlocked) on error. */
+static BdDb *
+acquire_db (BdDeskContext *self, GError **error)
+{
+  g_mutex_lock (&self->db_lock);
+  if (self->db == NULL)
+    self->db = bd_db_open (self->db_path, BD_DB_OPEN_DEFAULT, error);
+  if (self->db == NULL)
+    {
+      g_mutex_unlock (&self->db_lock);
+      return NULL;
+    }
+  return self->db;
+}
+
+static void
+release_db (BdDeskContext *self)
+{
+  g_mutex_unlock (&self->db_lock);
+}
+
+BdDeskRequest *
+bd_desk_request_new (void)
+{
+  BdDeskRequest *r = g_new0 (BdDeskRequest, 1);
+
+  r->source = BD_SOURCE_MANUAL;
+  return r;
+}
+
+void
+bd_desk_request_free (BdDeskRequest *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->mrz_text);
+  bd_identity_clear (&r->identity);
+  g_free (r->refusal_reasons);
+  g_free (r->transport);
+  g_free (r->vehicle);
+  g_free (r->purpose);
+  g_free (r->visa);
+  g_free (r->vulnerability);
+  g_free (r->note);
+  g_free (r);
+}
+
+void
+bd_desk_preview_free (BdDeskPreview *p)
+{
+  if (p == NULL)
+    return;
+  g_clear_pointer (&p->checks, g_ptr_array_unref);
+  g_clear_pointer (&p->history, json_array_unref);
+  g_free (p);
+}
+
+/* Fills a core request from @r; @mrz (out) owns the parsed MRZ. */
+static void
+make_core_request (const BdDeskRequest *r, BdCrossingRequest *req, BdMrz **mrz)
+{
+  memset (req, 0, sizeof *req);
+  *mrz = NULL;
+  if (r->mrz_text != NULL)
+    {
+      *mrz = bd_mrz_parse (r->mrz_text);
+      bd_identity_from_mrz (&req->identity, *mrz, bd_today ());
+    }
+  else
+    {
+      req->identity.code = g_strdup (r->identity.code);
+      req->identity.issuing_state = g_strdup (r->identity.issuing_state);
+      req->identity.number = g_strdup (r->identity.number);
+      req->identity.expiry = g_strdup (r->identity.expiry);
+      req->identity.surname = g_strdup (r->identity.surname);
+      req->identity.given_names = g_strdup (r->identity.given_names);
+      req->identity.nationality = g_strdup (r->identity.nationality);
+      req->identity.birth_date = g_strdup (r->identity.birth_date);
+      req->identity.sex = g_strdup (r->identity.sex);
+    }
+  req->mrz = *mrz;
+  req->source = r->source;
+  req->direction = r->direction;
+  req->decision = r->decision;
+  req->refusal_reasons = r->refusal_reasons;
+  req->transport = r->transport;
+  req->vehicle = r->vehicle;
+  req->purpose = r->purpose;
+  req->visa = r->visa;
+  req->vulnerability = r->vulnerability;
+  req->note = r->note;
+}
+
+/* Login */
+
+typedef struct {
+  char *username;
+  char *password;
+  BdActor *actor;    /* result */
+  gint64 shift;
+  char *desk_id;
+} LoginData;
+
+static void
+login_data_free (LoginData *d)
+{
+  g_free (d->username);
+  secret_free (d->password);
+  bd_actor_free (d->actor);
+  g_free (d->desk_id);
+  g_free (d);
+}
+
+static void
+login_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BdDeskContext *self = source;
+  LoginData *d = task_data;
+  g_autoptr(BdPost) post = NULL;
+  GError *error = NULL;
+  BdDb *db = acquire_db (self, &error);
+
+  if (db == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  post = bd_post_load (db, &error);
+  if (post != NULL)
+    d->actor = bd_officer_authenticate (db, d->username, d->password, &error);
+  if (d->actor != NULL)
+    d->shift = bd_shift_current (db, d->actor->officer_id, &error);
+  release_db (self);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  d->desk_id = g_strdup (post->desk_id);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+bd_desk_context_login_async (BdDeskContext *self, const char *username, const char *password,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  LoginData *d = g_new0 (LoginData, 1);
+
+  d->username = g_strdup (username);
+  d->password = secret_dup (password);
+  g_task_set_source_tag (task, bd_desk_context_login_async);
+  g_task_set_task_data (task, d, (GDestroyNotify) login_data_free);
+  g_task_run_in_thread (task, login_thread);
+}
+
+gboolean
+bd_desk_context_login_finish (BdDeskContext *self, GAsyncResult *result, GError **error)
+{
+  LoginData *d = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  g_clear_pointer (&self->officer, bd_actor_free);
+  self->officer = g_steal_pointer (&d->actor);
+  g_free (self->desk_id);
+  self->desk_id = g_steal_pointer (&d->desk_id);
+  self->shift = d->shift;
+  g_signal_emit (self, signals[SESSION_CHANGED], 0);
+  return TRUE;
+}
+
+/* Unlock: the same officer, or a supervisor. */
+
+static void
+unlock_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BdDeskContext *self = source;
+  LoginData *d = task_data;
+  g_autoptr(BdActor) who = NULL;
+  GError *error = NULL;
+  BdDb *db = acquire_db (self, &error);
+
+  if (db == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  who = bd_officer_authenticate (db, d->username, d->password, &error);
+  release_db (self);
+  if (who == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* d->actor carries the locked session's officer. */
+  if (who->officer_id != d->actor->officer_id && !bd_role_allows (who->role, BD_PERM_OVERRIDE))
+    {
+      g_task_return_new_error (task, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED,
+                               "only %s or a supervisor can unlock this desk",
+                               d->actor->username);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+bd_desk_context_unlock_async (BdDeskContext *self, const char *username, const char *password,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  LoginData *d = g_new0 (LoginData, 1);
+
+  d->username = g_strdup (username);
+  d->password = secret_dup (password);
+  d->actor = actor_copy (self->officer);
+  g_task_set_source_tag (task, bd_desk_context_unlock_async);
+  g_task_set_task_data (task, d, (GDestroyNotify) login_data_free);
+  if (d->actor == NULL)
+    g_task_return_new_error (task, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED, "nobody is logged in");
+  else
+    g_task_run_in_thread (task, unlock_thread);
+}
+
+gboolean
+bd_desk_context_unlock_finish (BdDeskContext *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Shifts */
+
+typedef struct {
+  BdActor *actor;
+  char *text;        /* lane or note */
+  gint64 shift;
+} ShiftData;
+
+static void
+shift_data_free (ShiftData *d)
+{
+  bd_actor_free (d->actor);
+  g_free (d->text);
+  g_free (d);
+}
+
+static void
+open_shift_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BdDeskContext *self = source;
+  ShiftData *d = task_data;
+  GError *error = NULL;
+  BdDb *db = acquire_db (self, &error);
+
+  if (db == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  d->shift = bd_shift_open (db, d->actor, d->text, &error);
+  release_db (self);
+  if (d->shift == 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+bd_desk_context_open_shift_async (BdDeskContext *self, const char *lane,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ShiftData *d = g_new0 (ShiftData, 1);
+
+  d->actor = actor_copy (self->officer);
+  d->text = g_strdup (lane);
+  g_task_set_source_tag (task, bd_desk_context_open_shift_async);
+  g_task_set_task_data (task, d, (GDestroyNotify) shift_data_free);
+  g_task_run_in_thread (task, open_shift_thread);
+}
+
+gboolean
+bd_desk_context_open_shift_finish (BdDeskContext *self, GAsyncResult *result, GError **error)
+{
+  ShiftData *d = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  self->shift = d->shift;
+  g_signal_emit (self, signals[SESSION_CHANGED], 0);
+  return TRUE;
+}
+
+static void
+close_shift_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BdDeskContext *self = source;
+  ShiftData *d = task_data;
+  JsonNode *report = NULL;
+  GError *error = NULL;
+  BdDb *db = acquire_db (self, &error);
+
+  if (db == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (bd_shift_close (db, d->actor, d->shift, d->text, &error))
+    report = bd_shift_report (db, d->actor, d->shift, &error);
+  release_db (self);
+  if (report == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) json_node_unref);
+}
+
+void
+bd_desk_context_close_shift_async (BdDeskContext *self, const char *note,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ShiftData *d = g_new0 (ShiftData, 1);
+
+  d->actor = actor_copy (self->officer);
+  d->text = g_strdup (note);
+  d->shift = self->shift;
+  g_task_set_source_tag (task, bd_desk_context_close_shift_async);
+  g_task_set_task_data (task, d, (GDestroyNotify) shift_data_free);
+  g_task_run_in_thread (task, close_shift_thread);
+}
+
+JsonNode *
+bd_desk_context_close_shift_finish (BdDeskContext *self, GAsyncResult *result, GError **error)
+{
+  JsonNode *report = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (report != NULL)
+    {
+      self->shift = 0;
+      g_signal_emit (self, signals[SESSION_CHANGED], 0);
+    }
+  return report;
+}
+
+/* Preview and register */
+
+typedef struct {
+  BdActor *actor;
+  BdDeskRequest *request;
+  char *supervisor;
+  char *supervisor_password;
+  char *override_reason;
+  GPtrArray *checks;   /* register: why it was blocked */
+} CrossingData;
+
+static void
+crossing_data_free (CrossingData *d)
+{
+  bd_actor_free (d->actor);
+  bd_desk_request_free (d->request);
+  g_free (d->supervisor);
+  secret_free (d->supervisor_password);
+  g_free (d->override_reason);
+  g_clear_pointer (&d->checks, g_ptr_array_unref);
+  g_free (d);
+}
+
+static void
+preview_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BdDeskContext *self = source;
+  CrossingData *d = task_data;
+  g_autoptr(BdDeskPreview) p = g_new0 (BdDeskPreview, 1);
+  g_autoptr(BdMrz) mrz = NULL;
+  g_autoptr(BdPost) post = NULL;
+  BdCrossingRequest req;
+  BdCrossingFilter filter = { 0, };
+  GError *error = NULL;
+  BdDb *db;
+
+  make_core_request (d->request, &req, &mrz);
+  db = acquire_db (self, &error);
+  if (db == NULL)
+    {
+      bd_identity_clear (&req.identity);
+      g_task_return_error (task, error);
+      return;
+    }
+  p->checks = bd_crossing_check (db, d->actor, &req.identity, mrz, req.direction, &error);
+  if (p->checks != NULL)
+    post = bd_post_load (db, &error);
+  if (post != NULL &&
+      bd_history_last_direction (db, req.identity.issuing_state, req.identity.number,
+                                 &p->has_history, &p->last_was_entry, &error) &&
+      bd_history_stay (db, post, req.identity.issuing_state, req.identity.number, bd_today (),
+                       &p->stay, &error))
+    {
+      p->stay_known = TRUE;
+      filter.issuing_state = req.identity.issuing_state;
+      filter.document_number = req.identity.number;
+      filter.limit = 20;
+      p->history = bd_crossing_list (db, d->actor, &filter, &error);
+    }
+  release_db (self);
+  bd_identity_clear (&req.identity);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&p), (GDestroyNotify) bd_desk_preview_free);
+}
+
+void
+bd_desk_context_preview_async (BdDeskContext *self, BdDeskRequest *request,
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  CrossingData *d = g_new0 (CrossingData, 1);
+
+  d->actor = actor_copy (self->officer);
+  d->request = request;
+  g_task_set_source_tag (task, bd_desk_context_preview_async);
+  g_task_set_task_data (task, d, (GDestroyNotify) crossing_data_free);
+  g_task_run_in_thread (task, preview_thread);
+}
+
+BdDeskPreview *
+bd_desk_context_preview_finish (BdDeskContext *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+register_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BdDeskContext *self = source;
+  CrossingData *d = task_data;
+  g_autoptr(BdMrz) mrz = NULL;
+  g_autoptr(BdActor) supervisor = NULL;
+  BdCrossingRequest req;
+  char *uuid = NULL;
+  GError *error = NULL;
+  BdDb *db;
+
+  make_core_request (d->request, &req, &mrz);
+  req.override_reason = d->override_reason;
+  db = acquire_db (self, &error);
+  if (db == NULL)
+    {
+      bd_identity_clear (&req.identity);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (d->supervisor != NULL)
+    supervisor = bd_officer_authenticate (db, d->supervisor, d->supervisor_password, &error);
+  if (d->supervisor == NULL || supervisor != NULL)
+    uuid = bd_crossing_register (db, d->actor, supervisor, &req, &d->checks, &error);
+  release_db (self);
+  bd_identity_clear (&req.identity);
+  if (uuid == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, uuid, g_free);
+}
+
+void
+bd_desk_context_register_async (BdDeskContext *self, BdDeskRequest *request,
+                                const char *supervisor, const char *supervisor_password,
+                                const char *override_reason, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  CrossingData *d = g_new0 (CrossingData, 1);
+
+  d->actor = actor_copy (self->officer);
+  d->request = request;
+  d->supervisor = g_strdup (supervisor);
+  d->supervisor_password = supervisor != NULL ? secret_dup (supervisor_password) : NULL;
+  d->override_reason = g_strdup (override_reason);
+  g_task_set_source_tag (task, bd_desk_context_register_async);
+  g_task_set_task_data (task, d, (GDestroyNotify) crossing_data_free);
+  g_task_run_in_thread (task, register_thread);
+}
+
+char *
+bd_desk_context_register_finish (BdDeskContext *self, GAsyncResult *result, GPtrArray **checks,
+                                 GError **error)
+{
+  CrossingData *d = g_task_get_task_data (G_TASK (result));
+
+  if (checks != NULL)
+    *checks = d->checks != NULL ? g_ptr_array_ref (d->checks) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Session */
+
+const char *
+bd_desk_context_get_db_path (BdDeskContext *self)
+{
+  return self->db_path;
+}
+
+const char *
+bd_desk_context_get_username (BdDeskContext *self)
+{
+  return self->officer != NULL ? self->officer->username : NULL;
+}
+
+const char *
+bd_desk_context_get_role (BdDeskContext *self)
+{
+  return self->officer != NULL ? bd_role_to_string (self->officer->role) : NULL;
+}
+
+const char *
+bd_desk_context_get_desk_id (BdDeskContext *self)
+{
+  return self->desk_id;
+}
+
+gint64
+bd_desk_context_get_shift (BdDeskContext *self)
+{
+  return self->shift;
+}
+
+void
+bd_desk_context_logout (BdDeskContext *self)
+{
+  g_clear_pointer (&self->officer, bd_actor_free);
+  self->shift = 0;
+  g_signal_emit (self, signals[SESSION_CHANGED], 0);
+}
+
+static void
+bd_desk_context_finalize (GObject *object)
+{
+  BdDeskContext *self = BD_DESK_CONTEXT (object);
+
+  g_clear_pointer (&self->db, bd_db_close);
+  g_mutex_clear (&self->db_lock);
+  g_clear_pointer (&self->officer, bd_actor_free);
+  g_free (self->desk_id);
+  g_free (self->db_path);
+  G_OBJECT_CLASS (bd_desk_context_parent_class)->finalize (object);
+}
+
+static void
+bd_desk_context_class_init (BdDeskContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = bd_desk_context_finalize;
+
+  /* Who is logged in or which shift is open changed. */
+  signals[SESSION_CHANGED] = g_signal_new ("session-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
+}
+
+static void
+bd_desk_context_init (BdDeskContext *self)
+{
+  g_mutex_init (&self->db_lock);
+}
+
+BdDeskContext *
+bd_desk_context_new (const char *db_path)
+{
+  BdDeskContext *self = g_object_new (BD_TYPE_DESK_CONTEXT, NULL);
+
+  self->db_path = g_strdup (db_path);
+  return self;
+}
