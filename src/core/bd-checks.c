@@ -299,8 +299,8 @@ document_holder (BdDb *db, const BdIdentity *id, GPtrArray *checks, GError **err
 
 /* Whether the post's stay rule applies to @nationality (DESIGN.md: the
  * nationalities the policy names, never the post's own nationals). */
-static gboolean
-stay_applies (BdDb *db, const BdPost *post, const char *nationality)
+gboolean
+bd_checks_stay_applies (BdDb *db, const BdPost *post, const char *nationality)
 {
   g_autofree char *policy = NULL;
   g_auto(GStrv) codes = NULL;
@@ -324,7 +324,7 @@ stay_rule (BdDb *db, const BdPost *post, const BdIdentity *id, BdDirection direc
   BdStayResult r;
   g_autofree char *latest = NULL;
 
-  if (!stay_applies (db, post, id->nationality))
+  if (!bd_checks_stay_applies (db, post, id->nationality))
     {
       bd_checks_add (checks, "stay-rule", BD_CHECK_OK, "the stay rule does not apply to %s",
                      id->nationality);

@@ -61,6 +61,10 @@ JsonNode    *bd_checks_to_json      (GPtrArray *checks);
 const char  *bd_check_state_to_string (BdCheckState state);
 const char  *bd_direction_to_string (BdDirection direction);
 
+/* Whether the post's stay rule applies to travellers of @nationality: the
+ * nationalities its policy names ("*": all), never the post's own. */
+gboolean     bd_checks_stay_applies (BdDb *db, const BdPost *post, const char *nationality);
+
 /* The document checks: check digits (@mrz may be NULL for keyed data),
  * validity on @day, country codes, and the stay rule for @direction on
  * @day from the traveller's history in this database. */

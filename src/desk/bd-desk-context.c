@@ -458,6 +458,7 @@ preview_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
                        &p->stay, &error))
     {
       p->stay_known = TRUE;
+      p->stay_applies = bd_checks_stay_applies (db, post, req.identity.nationality);
       filter.issuing_state = req.identity.issuing_state;
       filter.document_number = req.identity.number;
       filter.limit = 20;

@@ -45,6 +45,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdDeskRequest, bd_desk_request_free)
 typedef struct {
   GPtrArray *checks;         /* of BdCheck */
   gboolean stay_known;       /* the rule applies and was computed */
+  gboolean stay_applies;     /* FALSE: nationals and exempt nationalities */
   BdStayResult stay;
   JsonArray *history;        /* crossing objects, newest first */
   gboolean has_history;

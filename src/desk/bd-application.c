@@ -1,0 +1,111 @@
+/* bd-application.c: the desk application (bd-application.h).
+ *
+ * Non-unique: a desk runs one instance per session, and tests run several
+ * side by side.  `--db PATH` as in borderdesk-admin. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bd-application.h"
+#include "bd-db.h"
+#include "bd-desk-context.h"
+#include "bd-window.h"
+
+struct _BdApplication {
+  GtkApplication parent_instance;
+
+  char *db_path;
+  BdDeskContext *context;
+};
+
+G_DEFINE_FINAL_TYPE (BdApplication, bd_application, GTK_TYPE_APPLICATION)
+
+static int
+bd_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  BdApplication *self = BD_APPLICATION (app);
+  const char *db = NULL;
+
+  if (g_variant_dict_lookup (options, "version", "b", NULL))
+    {
+      g_print ("borderdesk %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_variant_dict_lookup (options, "db", "^&ay", &db))
+    self->db_path = g_strdup (db);
+  else
+    self->db_path = bd_db_default_path ();
+  if (!g_file_test (self->db_path, G_FILE_TEST_EXISTS))
+    {
+      g_printerr (_("borderdesk: no desk database at %s: set this desk up with "
+                    "`borderdesk-admin init` first\n"), self->db_path);
+      return 3;
+    }
+  return -1;
+}
+
+static void
+bd_application_startup (GApplication *app)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  G_APPLICATION_CLASS (bd_application_parent_class)->startup (app);
+  gtk_css_provider_load_from_resource (css, "/org/borderdesk/Desk/style.css");
+  gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
+                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+bd_application_activate (GApplication *app)
+{
+  BdApplication *self = BD_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    {
+      self->context = bd_desk_context_new (self->db_path);
+      window = GTK_WINDOW (bd_window_new (GTK_APPLICATION (app), self->context));
+    }
+  gtk_window_present (window);
+}
+
+static void
+bd_application_finalize (GObject *object)
+{
+  BdApplication *self = BD_APPLICATION (object);
+
+  g_clear_object (&self->context);
+  g_free (self->db_path);
+  G_OBJECT_CLASS (bd_application_parent_class)->finalize (object);
+}
+
+static void
+bd_application_class_init (BdApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = bd_application_finalize;
+  app_class->handle_local_options = bd_application_handle_local_options;
+  app_class->startup = bd_application_startup;
+  app_class->activate = bd_application_activate;
+}
+
+static void
+bd_application_init (BdApplication *self)
+{
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The desk database"), N_("PATH") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+BdApplication *
+bd_application_new (void)
+{
+  return g_object_new (BD_TYPE_APPLICATION, "application-id", BD_APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE, NULL);
+}

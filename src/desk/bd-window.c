@@ -1,0 +1,232 @@
+/* bd-window.c: the desk's window (bd-window.h). */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bd-login-page.h"
+#include "bd-registration-page.h"
+#include "bd-shift-page.h"
+#include "bd-window.h"
+
+struct _BdWindow {
+  GtkApplicationWindow parent_instance;
+
+  BdDeskContext *context;
+  GCancellable *cancellable;
+
+  GtkWidget *header;
+  GtkWidget *stack;
+  GtkWidget *logout_button;
+  GtkWidget *close_shift_button;
+  GtkWidget *login_page;
+  GtkWidget *shift_page;
+  GtkWidget *registration_page;
+};
+
+G_DEFINE_FINAL_TYPE (BdWindow, bd_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The page follows the session: nobody, no shift, or at work. */
+static void
+on_session_changed_cb (BdWindow *self)
+{
+  const char *user = bd_desk_context_get_username (self->context);
+  gint64 shift = bd_desk_context_get_shift (self->context);
+  GAction *logout = g_action_map_lookup_action (G_ACTION_MAP (self), "logout");
+  GAction *close = g_action_map_lookup_action (G_ACTION_MAP (self), "close-shift");
+  g_autofree char *subtitle = NULL;
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (logout), user != NULL);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (close), user != NULL && shift != 0);
+  gtk_widget_set_visible (self->logout_button, user != NULL);
+  gtk_widget_set_visible (self->close_shift_button, user != NULL && shift != 0);
+
+  if (user == NULL)
+    {
+      gtk_header_bar_set_subtitle (GTK_HEADER_BAR (self->header), NULL);
+      gtk_stack_set_visible_child (GTK_STACK (self->stack), self->login_page);
+      bd_login_page_reset (BD_LOGIN_PAGE (self->login_page));
+      return;
+    }
+  if (shift == 0)
+    {
+      /* Translators: officer, role, desk id. */
+      subtitle = g_strdup_printf (_("%s (%s) · desk %s"), user,
+                                  bd_desk_context_get_role (self->context),
+                                  bd_desk_context_get_desk_id (self->context));
+      gtk_header_bar_set_subtitle (GTK_HEADER_BAR (self->header), subtitle);
+      gtk_stack_set_visible_child (GTK_STACK (self->stack), self->shift_page);
+      bd_shift_page_reset (BD_SHIFT_PAGE (self->shift_page));
+      return;
+    }
+  /* Translators: officer, role, desk id, shift number. */
+  subtitle = g_strdup_printf (_("%s (%s) · desk %s · shift %" G_GINT64_FORMAT), user,
+                              bd_desk_context_get_role (self->context),
+                              bd_desk_context_get_desk_id (self->context), shift);
+  gtk_header_bar_set_subtitle (GTK_HEADER_BAR (self->header), subtitle);
+  gtk_stack_set_visible_child (GTK_STACK (self->stack), self->registration_page);
+  bd_registration_page_reset (BD_REGISTRATION_PAGE (self->registration_page));
+}
+
+static void
+logout_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  BdWindow *self = user_data;
+
+  bd_desk_context_logout (self->context);
+}
+
+static void
+show_summary (BdWindow *self, JsonNode *report)
+{
+  JsonObject *o = json_node_get_object (report);
+  JsonObject *counts = json_object_get_object_member (o, "counts");
+  JsonObject *by_dir = json_object_get_object_member (counts, "by_direction");
+  JsonObject *by_dec = json_object_get_object_member (counts, "by_decision");
+  g_autofree char *text = NULL;
+  GtkWidget *dialog;
+
+  text = g_strdup_printf (_("Shift %" G_GINT64_FORMAT " closed.\n\n"
+                            "Crossings: %" G_GINT64_FORMAT "\n"
+                            "Entries: %" G_GINT64_FORMAT ", exits: %" G_GINT64_FORMAT "\n"
+                            "Admitted: %" G_GINT64_FORMAT ", refused: %" G_GINT64_FORMAT
+                            ", referred: %" G_GINT64_FORMAT "\n"
+                            "Overrides: %" G_GINT64_FORMAT),
+                          json_object_get_int_member (o, "shift"),
+                          json_object_get_int_member (counts, "total"),
+                          json_object_get_int_member_with_default (by_dir, "entry", 0),
+                          json_object_get_int_member_with_default (by_dir, "exit", 0),
+                          json_object_get_int_member_with_default (by_dec, "admitted", 0),
+                          json_object_get_int_member_with_default (by_dec, "refused", 0),
+                          json_object_get_int_member_with_default (by_dec, "referred", 0),
+                          json_object_get_int_member (o, "overrides"));
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL, GTK_MESSAGE_INFO,
+                                   GTK_BUTTONS_CLOSE, "%s", text);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+  gtk_widget_show (dialog);
+}
+
+static void
+on_close_shift_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) report = bd_desk_context_close_shift_finish (BD_DESK_CONTEXT (source),
+                                                                   result, &error);
+  BdWindow *self;
+  GtkWidget *dialog;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = BD_WINDOW (user_data);
+  if (report != NULL)
+    {
+      show_summary (self, report);
+      return;
+    }
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL, GTK_MESSAGE_ERROR,
+                                   GTK_BUTTONS_CLOSE, "%s", error->message);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+  gtk_widget_show (dialog);
+}
+
+static void
+close_shift_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  BdWindow *self = user_data;
+
+  bd_desk_context_close_shift_async (self->context, NULL, self->cancellable,
+                                     on_close_shift_done_cb, self);
+}
+
+static const GActionEntry actions[] = {
+  { "logout", logout_activated },
+  { "close-shift", close_shift_activated },
+};
+
+static void
+bd_window_constructed (GObject *object)
+{
+  BdWindow *self = BD_WINDOW (object);
+
+  G_OBJECT_CLASS (bd_window_parent_class)->constructed (object);
+
+  self->login_page = bd_login_page_new (self->context);
+  self->shift_page = bd_shift_page_new (self->context);
+  self->registration_page = bd_registration_page_new (self->context);
+  gtk_stack_add_titled (GTK_STACK (self->stack), self->login_page, "login", _("Log in"));
+  gtk_stack_add_titled (GTK_STACK (self->stack), self->shift_page, "shift", _("Shift"));
+  gtk_stack_add_titled (GTK_STACK (self->stack), self->registration_page, "registration",
+                        _("Registration"));
+  atk_object_set_name (gtk_widget_get_accessible (self->registration_page), _("Registration"));
+  g_signal_connect_object (self->context, "session-changed",
+                           G_CALLBACK (on_session_changed_cb), self, G_CONNECT_SWAPPED);
+  on_session_changed_cb (self);
+}
+
+static void
+bd_window_dispose (GObject *object)
+{
+  BdWindow *self = BD_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->context);
+  G_OBJECT_CLASS (bd_window_parent_class)->dispose (object);
+}
+
+static void
+bd_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  BdWindow *self = BD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bd_window_class_init (BdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = bd_window_constructed;
+  object_class->dispose = bd_window_dispose;
+  object_class->set_property = bd_window_set_property;
+  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, BD_TYPE_DESK_CONTEXT,
+                                                  G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY |
+                                                  G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/borderdesk/Desk/bd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, header);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, logout_button);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, close_shift_button);
+}
+
+static void
+bd_window_init (BdWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+}
+
+GtkWidget *
+bd_window_new (GtkApplication *application, BdDeskContext *context)
+{
+  return g_object_new (BD_TYPE_WINDOW, "application", application, "context", context, NULL);
+}

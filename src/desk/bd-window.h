@@ -1,0 +1,17 @@
+/* bd-window.h: the desk's window: header bar and the page for the moment
+ * (login, open a shift, registration).  It holds no rules: the pages call
+ * the context, and the window follows the context's session. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "bd-desk-context.h"
+
+G_BEGIN_DECLS
+
+#define BD_TYPE_WINDOW (bd_window_get_type ())
+G_DECLARE_FINAL_TYPE (BdWindow, bd_window, BD, WINDOW, GtkApplicationWindow)
+
+GtkWidget *bd_window_new (GtkApplication *application, BdDeskContext *context);
+
+G_END_DECLS
