@@ -16,6 +16,8 @@ struct _BdApplication {
 
   char *db_path;
   BdDeskContext *context;
+  GSettings *settings;   /* NULL when the schema is not installed */
+  gint64 last_activity;
 };
 
 G_DEFINE_FINAL_TYPE (BdApplication, bd_application, GTK_TYPE_APPLICATION)
@@ -44,12 +46,58 @@ bd_application_handle_local_options (GApplication *app, GVariantDict *options)
   return -1;
 }
 
+static const struct {
+  const char *action;
+  const char *keys[2];
+} accels[] = {
+  { "win.lock", { "<Control>l", NULL } },
+  { "win.logout", { "<Control><Shift>q", NULL } },
+  { "win.close-shift", { "<Control><Shift>w", NULL } },
+};
+
+/* Every event passes here first: key presses and clicks count as activity
+ * for the idle lock, then GTK handles the event as usual. */
+static void
+event_handler (GdkEvent *event, gpointer data)
+{
+  BdApplication *self = data;
+
+  switch (event->type)
+    {
+    case GDK_KEY_PRESS:
+    case GDK_BUTTON_PRESS:
+    case GDK_SCROLL:
+    case GDK_TOUCH_BEGIN:
+      self->last_activity = g_get_monotonic_time ();
+      break;
+    default:
+      break;
+    }
+  gtk_main_do_event (event);
+}
+
 static void
 bd_application_startup (GApplication *app)
 {
+  BdApplication *self = BD_APPLICATION (app);
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
 
   G_APPLICATION_CLASS (bd_application_parent_class)->startup (app);
+  /* Uninstalled (tests, the demo from the build tree) the schema may be
+   * missing: fall back to the built-in defaults rather than abort. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, BD_APP_ID, TRUE);
+  if (schema == NULL && source != NULL)
+    schema = g_settings_schema_source_lookup (source, "org.borderdesk.Desk", TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new_full (schema, NULL, NULL);
+  self->last_activity = g_get_monotonic_time ();
+  gdk_event_handler_set (event_handler, self, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
+                                           accels[i].keys);
   gtk_css_provider_load_from_resource (css, "/org/borderdesk/Desk/style.css");
   gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
@@ -75,6 +123,7 @@ bd_application_finalize (GObject *object)
   BdApplication *self = BD_APPLICATION (object);
 
   g_clear_object (&self->context);
+  g_clear_object (&self->settings);
   g_free (self->db_path);
   G_OBJECT_CLASS (bd_application_parent_class)->finalize (object);
 }
@@ -101,6 +150,18 @@ bd_application_init (BdApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+gint64
+bd_application_get_last_activity (BdApplication *self)
+{
+  return self->last_activity;
+}
+
+guint
+bd_application_get_idle_timeout (BdApplication *self)
+{
+  return self->settings != NULL ? g_settings_get_uint (self->settings, "idle-timeout") : 600;
 }
 
 BdApplication *

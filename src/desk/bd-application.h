@@ -8,6 +8,12 @@ G_BEGIN_DECLS
 #define BD_TYPE_APPLICATION (bd_application_get_type ())
 G_DECLARE_FINAL_TYPE (BdApplication, bd_application, BD, APPLICATION, GtkApplication)
 
-BdApplication *bd_application_new (void);
+BdApplication *bd_application_new               (void);
+/* Monotonic time (g_get_monotonic_time) of the last key press or click in
+ * any of the application's windows. */
+gint64         bd_application_get_last_activity (BdApplication *self);
+/* Seconds of inactivity before the desk locks: GSettings idle-timeout
+ * when the schema is installed, else its default, 600. */
+guint          bd_application_get_idle_timeout  (BdApplication *self);
 
 G_END_DECLS

@@ -3,6 +3,8 @@
 
 #include <glib/gi18n.h>
 
+#include "bd-application.h"
+#include "bd-lock-page.h"
 #include "bd-login-page.h"
 #include "bd-registration-page.h"
 #include "bd-shift-page.h"
@@ -21,6 +23,9 @@ struct _BdWindow {
   GtkWidget *login_page;
   GtkWidget *shift_page;
   GtkWidget *registration_page;
+  GtkWidget *lock_page;
+  GtkWidget *locked_over;   /* the page the lock covers, NULL when unlocked */
+  guint idle_source;
 };
 
 G_DEFINE_FINAL_TYPE (BdWindow, bd_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -48,6 +53,9 @@ on_session_changed_cb (BdWindow *self)
   gtk_widget_set_visible (self->logout_button, user != NULL);
   gtk_widget_set_visible (self->close_shift_button, user != NULL && shift != 0);
 
+  /* A new session ends any lock. */
+  self->locked_over = NULL;
+  gtk_widget_set_sensitive (self->header, TRUE);
   if (user == NULL)
     {
       gtk_header_bar_set_subtitle (GTK_HEADER_BAR (self->header), NULL);
@@ -73,6 +81,36 @@ on_session_changed_cb (BdWindow *self)
   gtk_header_bar_set_subtitle (GTK_HEADER_BAR (self->header), subtitle);
   gtk_stack_set_visible_child (GTK_STACK (self->stack), self->registration_page);
   bd_registration_page_reset (BD_REGISTRATION_PAGE (self->registration_page));
+}
+
+static void
+on_unlocked_cb (BdWindow *self)
+{
+  GtkWidget *page = g_steal_pointer (&self->locked_over);
+
+  gtk_widget_set_sensitive (self->header, TRUE);
+  if (page != NULL)
+    gtk_stack_set_visible_child (GTK_STACK (self->stack), page);
+  if (page == self->registration_page)
+    gtk_widget_grab_focus (GTK_WIDGET (gtk_widget_get_template_child (page,
+                                                                      BD_TYPE_REGISTRATION_PAGE,
+                                                                      "mrz")));
+}
+
+static gboolean
+on_idle_check_cb (gpointer user_data)
+{
+  BdWindow *self = user_data;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  gint64 idle;
+
+  if (app == NULL || !BD_IS_APPLICATION (app))
+    return G_SOURCE_CONTINUE;
+  idle = (g_get_monotonic_time () - bd_application_get_last_activity (BD_APPLICATION (app)))
+         / G_USEC_PER_SEC;
+  if (idle >= bd_application_get_idle_timeout (BD_APPLICATION (app)))
+    bd_window_lock (self);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -145,9 +183,16 @@ close_shift_activated (GSimpleAction *action, GVariant *parameter, gpointer user
                                      on_close_shift_done_cb, self);
 }
 
+static void
+lock_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  bd_window_lock (BD_WINDOW (user_data));
+}
+
 static const GActionEntry actions[] = {
   { "logout", logout_activated },
   { "close-shift", close_shift_activated },
+  { "lock", lock_activated },
 };
 
 static void
@@ -165,6 +210,11 @@ bd_window_constructed (GObject *object)
   gtk_stack_add_titled (GTK_STACK (self->stack), self->registration_page, "registration",
                         _("Registration"));
   atk_object_set_name (gtk_widget_get_accessible (self->registration_page), _("Registration"));
+  self->lock_page = bd_lock_page_new (self->context);
+  gtk_stack_add_titled (GTK_STACK (self->stack), self->lock_page, "lock", _("Locked"));
+  g_signal_connect_object (self->lock_page, "unlocked", G_CALLBACK (on_unlocked_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->idle_source = g_timeout_add_seconds (5, on_idle_check_cb, self);
   g_signal_connect_object (self->context, "session-changed",
                            G_CALLBACK (on_session_changed_cb), self, G_CONNECT_SWAPPED);
   on_session_changed_cb (self);
@@ -177,6 +227,7 @@ bd_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_object (&self->context);
   G_OBJECT_CLASS (bd_window_parent_class)->dispose (object);
 }
@@ -223,6 +274,17 @@ bd_window_init (BdWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+}
+
+void
+bd_window_lock (BdWindow *self)
+{
+  if (bd_desk_context_get_username (self->context) == NULL || self->locked_over != NULL)
+    return;
+  self->locked_over = gtk_stack_get_visible_child (GTK_STACK (self->stack));
+  gtk_widget_set_sensitive (self->header, FALSE);
+  bd_lock_page_reset (BD_LOCK_PAGE (self->lock_page));
+  gtk_stack_set_visible_child (GTK_STACK (self->stack), self->lock_page);
 }
 
 GtkWidget *

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 #define BD_TYPE_WINDOW (bd_window_get_type ())
 G_DECLARE_FINAL_TYPE (BdWindow, bd_window, BD, WINDOW, GtkApplicationWindow)
 
-GtkWidget *bd_window_new (GtkApplication *application, BdDeskContext *context);
+GtkWidget *bd_window_new  (GtkApplication *application, BdDeskContext *context);
+/* Covers the page with the lock (idle timeout, or Ctrl+L); nothing typed
+ * is lost.  Does nothing when nobody is logged in. */
+void       bd_window_lock (BdWindow *self);
 
 G_END_DECLS
