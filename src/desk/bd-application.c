@@ -17,6 +17,8 @@ struct _BdApplication {
   char *db_path;
   BdDeskContext *context;
   GSettings *settings;   /* NULL when the schema is not installed */
+  char *reader_path;     /* --reader, else the reader-device setting */
+  BdMrzReader *reader;
   gint64 last_activity;
 };
 
@@ -27,12 +29,15 @@ bd_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
   BdApplication *self = BD_APPLICATION (app);
   const char *db = NULL;
+  const char *reader = NULL;
 
   if (g_variant_dict_lookup (options, "version", "b", NULL))
     {
       g_print ("borderdesk %s\n", PACKAGE_VERSION);
       return 0;
     }
+  if (g_variant_dict_lookup (options, "reader", "^&ay", &reader))
+    self->reader_path = g_strdup (reader);
   if (g_variant_dict_lookup (options, "db", "^&ay", &db))
     self->db_path = g_strdup (db);
   else
@@ -113,6 +118,18 @@ bd_application_activate (GApplication *app)
     {
       self->context = bd_desk_context_new (self->db_path);
       window = GTK_WINDOW (bd_window_new (GTK_APPLICATION (app), self->context));
+      if (self->reader_path == NULL && self->settings != NULL)
+        {
+          self->reader_path = g_settings_get_string (self->settings, "reader-device");
+          if (*self->reader_path == '\0')
+            g_clear_pointer (&self->reader_path, g_free);
+        }
+      if (self->reader_path != NULL)
+        {
+          self->reader = bd_mrz_reader_new (self->reader_path);
+          bd_window_set_reader (BD_WINDOW (window), self->reader);
+          bd_mrz_reader_start (self->reader);
+        }
     }
   gtk_window_present (window);
 }
@@ -124,6 +141,8 @@ bd_application_finalize (GObject *object)
 
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
+  g_clear_object (&self->reader);
+  g_free (self->reader_path);
   g_free (self->db_path);
   G_OBJECT_CLASS (bd_application_parent_class)->finalize (object);
 }
@@ -145,6 +164,8 @@ bd_application_init (BdApplication *self)
 {
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The desk database"), N_("PATH") },
+    { "reader", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("A serial document reader"),
+      N_("DEVICE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version"), NULL },
     { NULL }
   };

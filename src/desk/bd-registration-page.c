@@ -20,6 +20,8 @@ struct _BdRegistrationPage {
   gboolean filling;          /* fields being set from the MRZ, not by the guard */
   gboolean direction_touched;
   gboolean busy;             /* a decision is being recorded */
+  gboolean from_reader;      /* the zone on the page came from the serial reader */
+  gboolean reader_filling;
 
   GtkWidget *mrz_view;
   GtkWidget *mrz_message;
@@ -264,7 +266,7 @@ build_request (BdRegistrationPage *self)
   if (self->mrz != NULL)
     {
       r->mrz_text = mrz_text (self, NULL);
-      r->source = BD_SOURCE_TYPED_MRZ;
+      r->source = self->from_reader ? BD_SOURCE_MRZ_READER : BD_SOURCE_TYPED_MRZ;
     }
   else
     {
@@ -365,6 +367,8 @@ on_mrz_buffer_changed_cb (BdRegistrationPage *self)
   g_clear_pointer (&self->mrz, bd_mrz_free);
   g_clear_pointer (&self->correction, g_free);
   gtk_widget_hide (self->correction_button);
+  /* Any edit makes the zone typed, not read. */
+  self->from_reader = self->reader_filling;
 
   if (*text == '\0')
     {
@@ -752,6 +756,19 @@ void
 bd_registration_page_set_mrz (BdRegistrationPage *self, const char *text)
 {
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->mrz_view)), text, -1);
+}
+
+void
+bd_registration_page_set_mrz_from_reader (BdRegistrationPage *self, const char *text)
+{
+  g_autofree char *zone = g_strconcat (text, "\n", NULL);
+
+  if (self->busy)
+    return;
+  self->reader_filling = TRUE;
+  bd_registration_page_set_mrz (self, zone);
+  self->reader_filling = FALSE;
+  gtk_widget_grab_focus (self->mrz_view);
 }
 
 void

@@ -19,7 +19,10 @@ G_DECLARE_FINAL_TYPE (BdRegistrationPage, bd_registration_page, BD, REGISTRATION
 GtkWidget *bd_registration_page_new   (BdDeskContext *context);
 /* Clears the page for the next traveller; focus in "MRZ". */
 void       bd_registration_page_reset (BdRegistrationPage *self);
-/* Fills "MRZ" as a reader would (for the serial reader and tests). */
-void       bd_registration_page_set_mrz (BdRegistrationPage *self, const char *text);
+/* Fills "MRZ" as if typed (corrections, tests). */
+void       bd_registration_page_set_mrz             (BdRegistrationPage *self, const char *text);
+/* Fills "MRZ" with a zone from a serial reader: recorded as read by a
+ * reader; the next Enter admits. */
+void       bd_registration_page_set_mrz_from_reader (BdRegistrationPage *self, const char *text);
 
 G_END_DECLS

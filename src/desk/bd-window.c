@@ -16,7 +16,10 @@ struct _BdWindow {
   BdDeskContext *context;
   GCancellable *cancellable;
 
+  BdMrzReader *reader;
+
   GtkWidget *header;
+  GtkWidget *reader_status;
   GtkWidget *stack;
   GtkWidget *logout_button;
   GtkWidget *close_shift_button;
@@ -228,6 +231,9 @@ bd_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->idle_source, g_source_remove);
+  if (self->reader != NULL)
+    g_signal_handlers_disconnect_by_data (self->reader, self);
+  g_clear_object (&self->reader);
   g_clear_object (&self->context);
   G_OBJECT_CLASS (bd_window_parent_class)->dispose (object);
 }
@@ -263,6 +269,7 @@ bd_window_class_init (BdWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/borderdesk/Desk/bd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BdWindow, header);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, reader_status);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, logout_button);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, close_shift_button);
@@ -274,6 +281,36 @@ bd_window_init (BdWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+}
+
+static void
+on_reader_zone_cb (BdWindow *self, const char *text)
+{
+  if (self->locked_over == NULL &&
+      gtk_stack_get_visible_child (GTK_STACK (self->stack)) == self->registration_page)
+    bd_registration_page_set_mrz_from_reader (BD_REGISTRATION_PAGE (self->registration_page),
+                                              text);
+}
+
+static void
+on_reader_state_changed_cb (BdWindow *self)
+{
+  /* Translators: the serial document reader's state, such as "ready". */
+  g_autofree char *text = g_strdup_printf (_("Reader: %s"),
+                                           bd_mrz_reader_get_state_text (self->reader));
+
+  gtk_label_set_text (GTK_LABEL (self->reader_status), text);
+}
+
+void
+bd_window_set_reader (BdWindow *self, BdMrzReader *reader)
+{
+  g_return_if_fail (self->reader == NULL);
+  self->reader = g_object_ref (reader);
+  g_signal_connect_swapped (reader, "zone", G_CALLBACK (on_reader_zone_cb), self);
+  g_signal_connect_swapped (reader, "state-changed", G_CALLBACK (on_reader_state_changed_cb),
+                            self);
+  on_reader_state_changed_cb (self);
 }
 
 void

@@ -6,6 +6,7 @@
 #include <gtk/gtk.h>
 
 #include "bd-desk-context.h"
+#include "bd-mrz-reader.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BdWindow, bd_window, BD, WINDOW, GtkApplicationWindow)
 
 GtkWidget *bd_window_new  (GtkApplication *application, BdDeskContext *context);
+/* Zones from @reader go to the registration page (not while locked or
+ * elsewhere); its state shows in the header bar. */
+void       bd_window_set_reader (BdWindow *self, BdMrzReader *reader);
+
 /* Covers the page with the lock (idle timeout, or Ctrl+L); nothing typed
  * is lost.  Does nothing when nobody is logged in. */
 void       bd_window_lock (BdWindow *self);

@@ -1,0 +1,1201 @@
+/* test-desk-widgets.c: the desk app's pages and dialogs, in process.
+ *
+ * Run under Xvfb (TESTING.md):
+ *   xvfb-run -a -s "-screen 0 1280x1024x24" env NO_AT_BRIDGE=1 GDK_BACKEND=x11 \
+ *     GSETTINGS_BACKEND=memory LC_ALL=C.UTF-8 ./test-desk-widgets --tap
+ *
+ * Every test gets a fresh desk database (bd-test-util.h), officers "g1"
+ * (guard) and "s1" (supervisor) with passwords "pw-g1" and "pw-s1", a
+ * BdDeskContext on that database and a toplevel window holding the widget
+ * under test.  The clock is pinned to 2026-05-01T10:00:00Z.  Widgets are
+ * driven as a guard would (gtk_button_clicked, text set in the entries) and
+ * the test waits, with a deadline, for the context's worker threads to
+ * report back; it never sleeps blindly.
+ *
+ * MRZs are literal TD3 zones built by tests/integration/test_cli.py's
+ * independent builder (ICAO 9303 check digits), not by the code under test.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <gtk/gtk.h>
+
+#include "bd-audit.h"
+#include "bd-crossing.h"
+#include "bd-desk-context.h"
+#include "bd-login-page.h"
+#include "bd-override-dialog.h"
+#include "bd-refuse-dialog.h"
+#include "bd-registration-page.h"
+#include "bd-shift.h"
+#include "bd-shift-page.h"
+#include "bd-test-util.h"
+#include "bd-window.h"
+
+/* 2026-05-01T10:00:00Z */
+#define NOW 1777629600
+#define DAY 86400
+#define WAIT_SECONDS 20
+
+/* DEU passport, valid until 2030-01-31: the stay rule applies. */
+#define MRZ_DEU \
+  "P<DEUMUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<\n" \
+  "C01X00T478DEU6408125F3001318<<<<<<<<<<<<<<06"
+/* The same with the birth-date check digit read as 'S' (an OCR confusion
+ * for 5): check digits fail and the OCR rules suggest S -> 5. */
+#define MRZ_DEU_BAD_DIGIT \
+  "P<DEUMUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<\n" \
+  "C01X00T478DEU640812SF3001318<<<<<<<<<<<<<<06"
+/* FRA passport, valid until 2034-12-31. */
+#define MRZ_FRA \
+  "P<FRADUPONT<<JEAN<<<<<<<<<<<<<<<<<<<<<<<<<<<\n" \
+  "F123456789FRA7503038M3412318<<<<<<<<<<<<<<00"
+/* DEU passport that expired on 2025-01-31. */
+#define MRZ_EXPIRED \
+  "P<DEUSCHMIDT<<HANS<<<<<<<<<<<<<<<<<<<<<<<<<<\n" \
+  "D987654327DEU8001014M2501316<<<<<<<<<<<<<<00"
+/* A national of the post's own state (UTO): the stay rule does not apply. */
+#define MRZ_UTO \
+  "P<UTOCITIZEN<<ALEX<<<<<<<<<<<<<<<<<<<<<<<<<<\n" \
+  "U112233444UTO9002029X3206308<<<<<<<<<<<<<<08"
+
+typedef struct {
+  BdTestDesk t;
+  BdDeskContext *ctx;
+  GtkWidget *window;
+  guint session_changes;
+  char *username_at_change;   /* the context's officer when "session-changed" last fired */
+  gint64 shift_at_change;
+} Fx;
+
+/* Waiting */
+
+static gboolean
+keep_awake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Spins the main context until @cond holds; fails the test after
+ * WAIT_SECONDS.  A 20 ms timer keeps the loop waking up. */
+#define WAIT_UNTIL(cond) \
+  G_STMT_START { \
+    gint64 _deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC; \
+    guint _tick = g_timeout_add (20, keep_awake_cb, NULL); \
+    while (!(cond)) \
+      { \
+        if (g_get_monotonic_time () > _deadline) \
+          g_error ("%s:%d: timed out after %d s waiting for: %s", \
+                   __FILE__, __LINE__, WAIT_SECONDS, #cond); \
+        g_main_context_iteration (NULL, TRUE); \
+      } \
+    g_source_remove (_tick); \
+  } G_STMT_END
+
+/* Dispatches whatever is ready now, without waiting. */
+static void
+flush_events (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Fixture */
+
+static void
+on_session_changed_cb (Fx *f)
+{
+  f->session_changes++;
+  g_free (f->username_at_change);
+  f->username_at_change = g_strdup (bd_desk_context_get_username (f->ctx));
+  f->shift_at_change = bd_desk_context_get_shift (f->ctx);
+}
+
+static void
+add_officer (Fx *f, const char *username, BdRole role)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pw = g_strconcat ("pw-", username, NULL);
+
+  g_assert_true (bd_officer_add (f->t.db, f->t.cli, username, "Test Officer", role, pw, NULL,
+                                 &error));
+  g_assert_no_error (error);
+}
+
+static void
+fx_setup (Fx *f, gconstpointer data)
+{
+  bd_test_desk_setup (&f->t, data);
+  bd_clock_set_override (NOW);
+  add_officer (f, "g1", BD_ROLE_GUARD);
+  add_officer (f, "s1", BD_ROLE_SUPERVISOR);
+  f->ctx = bd_desk_context_new (f->t.path);
+  g_signal_connect_swapped (f->ctx, "session-changed", G_CALLBACK (on_session_changed_cb), f);
+  f->window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 760);
+}
+
+static void
+fx_teardown (Fx *f, gconstpointer data)
+{
+  if (f->window != NULL)
+    gtk_widget_destroy (f->window);
+  /* Every GTask holds the context: wait for the workers (cancelled
+   * previews included) to hand back before closing the database. */
+  WAIT_UNTIL (G_OBJECT (f->ctx)->ref_count == 1);
+  flush_events ();
+  g_object_unref (f->ctx);
+  g_free (f->username_at_change);
+  bd_test_desk_teardown (&f->t, data);
+}
+
+#define FX_ADD(path, func) g_test_add (path, Fx, NULL, fx_setup, func, fx_teardown)
+
+/* Session helpers, through the context as the pages use it. */
+
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  GError *error;
+} Op;
+
+static void
+login_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Op *op = user_data;
+
+  op->ok = bd_desk_context_login_finish (BD_DESK_CONTEXT (source), result, &op->error);
+  op->done = TRUE;
+}
+
+static void
+open_shift_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Op *op = user_data;
+
+  op->ok = bd_desk_context_open_shift_finish (BD_DESK_CONTEXT (source), result, &op->error);
+  op->done = TRUE;
+}
+
+static void
+login (Fx *f, const char *username)
+{
+  g_autofree char *pw = g_strconcat ("pw-", username, NULL);
+  Op op = { 0, };
+
+  bd_desk_context_login_async (f->ctx, username, pw, NULL, login_done_cb, &op);
+  WAIT_UNTIL (op.done);
+  g_assert_no_error (op.error);
+  g_assert_true (op.ok);
+}
+
+static void
+login_with_shift (Fx *f, const char *username)
+{
+  Op op = { 0, };
+
+  login (f, username);
+  bd_desk_context_open_shift_async (f->ctx, "1", NULL, open_shift_done_cb, &op);
+  WAIT_UNTIL (op.done);
+  g_assert_no_error (op.error);
+  g_assert_true (op.ok);
+  g_assert_cmpint (bd_desk_context_get_shift (f->ctx), >, 0);
+}
+
+/* Widget helpers */
+
+static GtkWidget *
+child (GtkWidget *widget, GType type, const char *name)
+{
+  GObject *o = gtk_widget_get_template_child (widget, type, name);
+
+  if (o == NULL)
+    g_error ("no template child %s in %s", name, g_type_name (type));
+  return GTK_WIDGET (o);
+}
+
+#define REG(page, name) child (page, BD_TYPE_REGISTRATION_PAGE, name)
+
+static const char *
+entry_text (GtkWidget *page, const char *name)
+{
+  return gtk_entry_get_text (GTK_ENTRY (REG (page, name)));
+}
+
+static const char *
+label_text (GtkWidget *widget)
+{
+  return gtk_label_get_text (GTK_LABEL (widget));
+}
+
+static char *
+mrz_buffer_text (GtkWidget *page)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (REG (page, "mrz")));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* The text of every row of a list box of labels (checks, history). */
+static GPtrArray *
+list_rows (GtkWidget *list)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (list));
+
+  for (GList *l = children; l != NULL; l = l->next)
+    {
+      GtkWidget *w = l->data;
+
+      if (GTK_IS_BIN (w))
+        w = gtk_bin_get_child (GTK_BIN (w));
+      g_assert_true (GTK_IS_LABEL (w));
+      g_ptr_array_add (rows, g_strdup (gtk_label_get_text (GTK_LABEL (w))));
+    }
+  return rows;
+}
+
+static guint
+n_check_rows (GtkWidget *page)
+{
+  g_autoptr(GPtrArray) rows = list_rows (REG (page, "checks"));
+
+  return rows->len;
+}
+
+/* The checks panel's row for check @name ("STATE  name: reason"), or NULL. */
+static char *
+check_row (GtkWidget *page, const char *name)
+{
+  g_autoptr(GPtrArray) rows = list_rows (REG (page, "checks"));
+  g_autofree char *needle = g_strdup_printf ("  %s: ", name);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (strstr (rows->pdata[i], needle) != NULL)
+      return g_strdup (rows->pdata[i]);
+  return NULL;
+}
+
+static gboolean
+check_row_is (GtkWidget *page, const char *name, const char *state)
+{
+  g_autofree char *row = check_row (page, name);
+
+  return row != NULL && g_str_has_prefix (row, state) && row[strlen (state)] == ' ';
+}
+
+static char *
+all_check_rows (GtkWidget *page)
+{
+  g_autoptr(GPtrArray) rows = list_rows (REG (page, "checks"));
+
+  g_ptr_array_add (rows, NULL);
+  return g_strjoinv ("\n", (char **) rows->pdata);
+}
+
+static GtkWidget *
+show_registration_page (Fx *f)
+{
+  GtkWidget *page = bd_registration_page_new (f->ctx);
+
+  gtk_container_add (GTK_CONTAINER (f->window), page);
+  gtk_widget_show (f->window);
+  bd_registration_page_reset (BD_REGISTRATION_PAGE (page));
+  return page;
+}
+
+/* Sets the MRZ and waits for the checks panel to fill. */
+static void
+set_mrz_and_wait (GtkWidget *page, const char *mrz)
+{
+  bd_registration_page_set_mrz (BD_REGISTRATION_PAGE (page), mrz);
+  WAIT_UNTIL (check_row (page, "stay-rule") != NULL);
+  flush_events ();
+}
+
+static gboolean
+status_is_recorded (GtkWidget *page)
+{
+  return g_str_has_prefix (label_text (REG (page, "status")), "Recorded: ");
+}
+
+static JsonArray *
+db_crossings (Fx *f)
+{
+  g_autoptr(GError) error = NULL;
+  BdCrossingFilter filter = { 0, };
+  JsonArray *list = bd_crossing_list (f->t.db, f->t.cli, &filter, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (list);
+  return list;
+}
+
+static void
+assert_audit_intact (Fx *f)
+{
+  g_autoptr(GError) error = NULL;
+  BdAuditReport report = { 0, };
+
+  g_assert_true (bd_audit_verify (f->t.db, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.first_bad, ==, 0);
+  g_assert_null (report.reason);
+  bd_audit_report_clear (&report);
+}
+
+static char *
+date_plus (gint64 unix_seconds, int days)
+{
+  return bd_date_format (bd_day_from_unix (unix_seconds) + days);
+}
+
+/* Answers the first visible dialog of @type that a nested gtk_dialog_run
+ * shows, from inside that run's main loop. */
+typedef struct {
+  GType type;
+  void (*handle) (GtkWidget *dialog, gpointer data);
+  gpointer data;
+  gboolean handled;
+  guint source;
+} DialogHandler;
+
+static gboolean
+dialog_poll_cb (gpointer user_data)
+{
+  DialogHandler *h = user_data;
+  GList *tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, h->type) && gtk_widget_get_visible (l->data))
+      {
+        h->handled = TRUE;
+        h->source = 0;
+        g_list_free (tops);
+        h->handle (l->data, h->data);
+        return G_SOURCE_REMOVE;
+      }
+  g_list_free (tops);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+dialog_handler_start (DialogHandler *h, GType type, void (*handle) (GtkWidget *, gpointer),
+                      gpointer data)
+{
+  h->type = type;
+  h->handle = handle;
+  h->data = data;
+  h->handled = FALSE;
+  h->source = g_timeout_add (20, dialog_poll_cb, h);
+}
+
+static void
+dialog_handler_stop (DialogHandler *h)
+{
+  if (h->source != 0)
+    g_source_remove (h->source);
+  h->source = 0;
+}
+
+/* Login page */
+
+static GtkWidget *
+show_login_page (Fx *f)
+{
+  GtkWidget *page = bd_login_page_new (f->ctx);
+
+  gtk_container_add (GTK_CONTAINER (f->window), page);
+  gtk_widget_show (f->window);
+  bd_login_page_reset (BD_LOGIN_PAGE (page));
+  return page;
+}
+
+#define LOGIN(page, name) child (page, BD_TYPE_LOGIN_PAGE, name)
+
+static void
+test_login_wrong_password (Fx *f, gconstpointer data)
+{
+  GtkWidget *page = show_login_page (f);
+  GtkWidget *message = LOGIN (page, "message");
+  GtkWidget *button = LOGIN (page, "login_button");
+
+  g_assert_true (gtk_widget_is_focus (LOGIN (page, "username")));
+  gtk_entry_set_text (GTK_ENTRY (LOGIN (page, "username")), "g1");
+  gtk_entry_set_text (GTK_ENTRY (LOGIN (page, "password")), "not-the-password");
+  gtk_button_clicked (GTK_BUTTON (button));
+  /* Busy while scrypt runs off the main thread. */
+  g_assert_false (gtk_widget_get_sensitive (button));
+  WAIT_UNTIL (gtk_widget_get_sensitive (button));
+  g_assert_cmpstr (label_text (message), ==, "wrong username or password");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (LOGIN (page, "password"))), ==, "");
+  g_assert_true (gtk_widget_is_focus (LOGIN (page, "password")));
+  g_assert_cmpuint (f->session_changes, ==, 0);
+  g_assert_null (bd_desk_context_get_username (f->ctx));
+
+  /* An unknown user gets the same message (no username oracle). */
+  gtk_entry_set_text (GTK_ENTRY (LOGIN (page, "username")), "nobody");
+  gtk_entry_set_text (GTK_ENTRY (LOGIN (page, "password")), "whatever");
+  gtk_button_clicked (GTK_BUTTON (button));
+  WAIT_UNTIL (gtk_widget_get_sensitive (button));
+  g_assert_cmpstr (label_text (message), ==, "wrong username or password");
+  g_assert_cmpuint (f->session_changes, ==, 0);
+}
+
+static void
+test_login_empty_username (Fx *f, gconstpointer data)
+{
+  GtkWidget *page = show_login_page (f);
+
+  gtk_entry_set_text (GTK_ENTRY (LOGIN (page, "password")), "pw-g1");
+  gtk_button_clicked (GTK_BUTTON (LOGIN (page, "login_button")));
+  g_assert_cmpstr (label_text (LOGIN (page, "message")), ==, "Enter your username");
+  g_assert_true (gtk_widget_get_sensitive (LOGIN (page, "login_button")));
+  g_assert_true (gtk_widget_is_focus (LOGIN (page, "username")));
+  flush_events ();
+  g_assert_cmpuint (f->session_changes, ==, 0);
+}
+
+static void
+test_login_right_password (Fx *f, gconstpointer data)
+{
+  GtkWidget *page = show_login_page (f);
+
+  gtk_entry_set_text (GTK_ENTRY (LOGIN (page, "username")), "g1");
+  gtk_entry_set_text (GTK_ENTRY (LOGIN (page, "password")), "pw-g1");
+  gtk_button_clicked (GTK_BUTTON (LOGIN (page, "login_button")));
+  WAIT_UNTIL (f->session_changes > 0);
+  g_assert_cmpuint (f->session_changes, ==, 1);
+  g_assert_cmpstr (f->username_at_change, ==, "g1");
+  g_assert_cmpint (f->shift_at_change, ==, 0);
+  g_assert_cmpstr (bd_desk_context_get_username (f->ctx), ==, "g1");
+  g_assert_cmpstr (bd_desk_context_get_role (f->ctx), ==, "guard");
+  g_assert_cmpstr (bd_desk_context_get_desk_id (f->ctx), ==, "UTO-ALP/1");
+  WAIT_UNTIL (gtk_widget_get_sensitive (LOGIN (page, "login_button")));
+  /* The password does not linger in the entry. */
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (LOGIN (page, "password"))), ==, "");
+}
+
+static void
+test_login_learns_open_shift (Fx *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdActor) g1 = bd_officer_authenticate (f->t.db, "g1", "pw-g1", &error);
+  gint64 shift;
+
+  g_assert_no_error (error);
+  shift = bd_shift_open (f->t.db, g1, "2", &error);
+  g_assert_no_error (error);
+  login (f, "g1");
+  g_assert_cmpint (bd_desk_context_get_shift (f->ctx), ==, shift);
+  g_assert_cmpint (f->shift_at_change, ==, shift);
+}
+
+/* Shift page */
+
+#define SHIFT(page, name) child (page, BD_TYPE_SHIFT_PAGE, name)
+
+static void
+test_shift_open (Fx *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdShift) shift = NULL;
+  GtkWidget *page;
+  guint before;
+
+  login (f, "g1");
+  page = bd_shift_page_new (f->ctx);
+  gtk_container_add (GTK_CONTAINER (f->window), page);
+  gtk_widget_show (f->window);
+  bd_shift_page_reset (BD_SHIFT_PAGE (page));
+  g_assert_cmpstr (label_text (SHIFT (page, "greeting")), ==,
+                   "g1 at desk UTO-ALP/1: no shift is open");
+  g_assert_true (gtk_widget_is_focus (SHIFT (page, "open_button")));
+
+  before = f->session_changes;
+  gtk_entry_set_text (GTK_ENTRY (SHIFT (page, "lane")), "3");
+  gtk_button_clicked (GTK_BUTTON (SHIFT (page, "open_button")));
+  WAIT_UNTIL (f->session_changes > before);
+  g_assert_cmpint (f->shift_at_change, >, 0);
+  g_assert_cmpint (bd_desk_context_get_shift (f->ctx), ==, f->shift_at_change);
+  WAIT_UNTIL (gtk_widget_get_sensitive (SHIFT (page, "open_button")));
+  g_assert_cmpstr (label_text (SHIFT (page, "message")), ==, "");
+
+  shift = bd_shift_get (f->t.db, bd_desk_context_get_shift (f->ctx), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (shift->officer, ==, "g1");
+  g_assert_cmpstr (shift->desk, ==, "UTO-ALP/1");
+  g_assert_cmpstr (shift->lane, ==, "3");
+  g_assert_null (shift->closed);
+}
+
+static void
+test_shift_open_twice_shows_error (Fx *f, gconstpointer data)
+{
+  GtkWidget *page;
+  guint before;
+
+  login_with_shift (f, "g1");
+  page = bd_shift_page_new (f->ctx);
+  gtk_container_add (GTK_CONTAINER (f->window), page);
+  gtk_widget_show (f->window);
+  before = f->session_changes;
+  gtk_button_clicked (GTK_BUTTON (SHIFT (page, "open_button")));
+  WAIT_UNTIL (*label_text (SHIFT (page, "message")) != '\0');
+  g_assert_true (gtk_widget_get_sensitive (SHIFT (page, "open_button")));
+  flush_events ();
+  g_assert_cmpuint (f->session_changes, ==, before);
+}
+
+/* Registration page */
+
+static void
+test_registration_valid_mrz (Fx *f, gconstpointer data)
+{
+  GtkWidget *page;
+  g_autofree char *latest = date_plus (NOW, 89);
+  g_autofree char *rows = NULL;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  g_assert_true (gtk_widget_is_focus (REG (page, "mrz")));
+  g_assert_cmpuint (n_check_rows (page), ==, 0);
+
+  set_mrz_and_wait (page, MRZ_DEU);
+  g_assert_cmpstr (entry_text (page, "doc_code"), ==, "P");
+  g_assert_cmpstr (entry_text (page, "issuing_state"), ==, "DEU");
+  g_assert_cmpstr (entry_text (page, "number"), ==, "C01X00T47");
+  g_assert_cmpstr (entry_text (page, "surname"), ==, "MUSTERMANN");
+  g_assert_cmpstr (entry_text (page, "given_names"), ==, "ERIKA");
+  g_assert_cmpstr (entry_text (page, "nationality"), ==, "DEU");
+  g_assert_cmpstr (entry_text (page, "birth_date"), ==, "1964-08-12");
+  g_assert_cmpstr (entry_text (page, "sex"), ==, "F");
+  g_assert_cmpstr (entry_text (page, "expiry"), ==, "2030-01-31");
+  /* What the document says is not retyped by hand. */
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (REG (page, "surname"))));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (REG (page, "number"))));
+  g_assert_cmpstr (label_text (REG (page, "mrz_message")), ==, "Machine readable zone valid");
+  g_assert_false (gtk_widget_get_visible (REG (page, "correction_button")));
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (REG (page, "direction"))), ==,
+                   "entry");
+
+  rows = all_check_rows (page);
+  g_test_message ("checks:\n%s", rows);
+  g_assert_true (check_row_is (page, "check-digits", "OK"));
+  g_assert_true (check_row_is (page, "document-validity", "OK"));
+  g_assert_true (check_row_is (page, "country-codes", "OK"));
+  g_assert_true (check_row_is (page, "stay-rule", "OK"));
+  g_assert_null (strstr (rows, "Block"));
+
+  /* First visit: today counts, 89 left, latest exit 89 days on. */
+  g_assert_cmpstr (label_text (REG (page, "stay_used")), ==, "1");
+  g_assert_cmpstr (label_text (REG (page, "stay_remaining")), ==, "89");
+  g_assert_cmpstr (label_text (REG (page, "stay_latest")), ==, latest);
+  {
+    g_autoptr(GPtrArray) history = list_rows (REG (page, "history"));
+    g_assert_cmpuint (history->len, ==, 0);
+  }
+
+  /* Clearing the zone clears the form and the panel. */
+  bd_registration_page_set_mrz (BD_REGISTRATION_PAGE (page), "");
+  WAIT_UNTIL (n_check_rows (page) == 0);
+  g_assert_cmpstr (entry_text (page, "surname"), ==, "");
+  g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (REG (page, "surname"))));
+  g_assert_cmpstr (label_text (REG (page, "stay_used")), ==, "–");
+}
+
+static void
+test_registration_national_no_stay_rule (Fx *f, gconstpointer data)
+{
+  GtkWidget *page;
+  g_autofree char *row = NULL;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_UTO);
+  row = check_row (page, "stay-rule");
+  g_assert_true (check_row_is (page, "stay-rule", "OK"));
+  g_assert_nonnull (strstr (row, "does not apply"));
+  g_assert_cmpstr (label_text (REG (page, "stay_used")), ==, "–");
+  g_assert_cmpstr (label_text (REG (page, "stay_remaining")), ==, "–");
+  g_assert_cmpstr (label_text (REG (page, "stay_latest")), ==, "–");
+}
+
+static void
+test_registration_bad_check_digit (Fx *f, gconstpointer data)
+{
+  GtkWidget *page, *button;
+  g_autofree char *row = NULL;
+  g_autofree char *text = NULL;
+  const char *label;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  button = REG (page, "correction_button");
+  set_mrz_and_wait (page, MRZ_DEU_BAD_DIGIT);
+
+  row = check_row (page, "check-digits");
+  g_test_message ("check-digits row: %s", row);
+  g_assert_true (check_row_is (page, "check-digits", "Block"));
+  g_assert_nonnull (strstr (label_text (REG (page, "mrz_message")), "birth date check digit"));
+  /* The fields still show what the zone says. */
+  g_assert_cmpstr (entry_text (page, "surname"), ==, "MUSTERMANN");
+
+  g_assert_true (gtk_widget_get_visible (button));
+  label = gtk_button_get_label (GTK_BUTTON (button));
+  g_test_message ("correction button: %s", label);
+  g_assert_nonnull (strstr (label, "S → 5"));
+  g_assert_nonnull (strstr (label, "line 2, column 20"));
+
+  /* One click applies it; nothing is applied without it. */
+  text = mrz_buffer_text (page);
+  g_assert_cmpstr (text, ==, MRZ_DEU_BAD_DIGIT);
+  g_clear_pointer (&text, g_free);
+  gtk_button_clicked (GTK_BUTTON (button));
+  text = mrz_buffer_text (page);
+  g_assert_cmpstr (text, ==, MRZ_DEU);
+  WAIT_UNTIL (check_row_is (page, "check-digits", "OK"));
+  g_assert_false (gtk_widget_get_visible (button));
+  g_assert_cmpstr (label_text (REG (page, "mrz_message")), ==, "Machine readable zone valid");
+}
+
+static void
+test_registration_admit (Fx *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  GtkWidget *page;
+  JsonObject *c, *doc, *trav;
+  g_autofree char *text = NULL;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_DEU);
+  gtk_entry_set_text (GTK_ENTRY (REG (page, "vehicle")), "B-XY 123");
+  gtk_entry_set_text (GTK_ENTRY (REG (page, "purpose")), "tourism");
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  WAIT_UNTIL (status_is_recorded (page));
+  g_assert_cmpstr (label_text (REG (page, "status")), ==, "Recorded: entry admitted");
+
+  /* The page is clear for the next traveller, focus in "MRZ". */
+  text = mrz_buffer_text (page);
+  g_assert_cmpstr (text, ==, "");
+  g_assert_cmpstr (entry_text (page, "surname"), ==, "");
+  g_assert_cmpstr (entry_text (page, "number"), ==, "");
+  g_assert_cmpstr (entry_text (page, "vehicle"), ==, "");
+  g_assert_cmpstr (entry_text (page, "purpose"), ==, "");
+  g_assert_cmpuint (n_check_rows (page), ==, 0);
+  g_assert_cmpstr (label_text (REG (page, "stay_used")), ==, "–");
+  g_assert_true (gtk_widget_is_focus (REG (page, "mrz")));
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (REG (page, "direction"))), ==,
+                   "entry");
+
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  c = json_array_get_object_element (list, 0);
+  doc = json_object_get_object_member (c, "document");
+  trav = json_object_get_object_member (c, "traveller");
+  g_assert_cmpstr (json_object_get_string_member (c, "direction"), ==, "entry");
+  g_assert_cmpstr (json_object_get_string_member (c, "decision"), ==, "admitted");
+  g_assert_cmpstr (json_object_get_string_member (c, "officer"), ==, "g1");
+  g_assert_cmpstr (json_object_get_string_member (c, "source"), ==, "typed-mrz");
+  g_assert_cmpint (json_object_get_int_member (c, "shift"), ==, bd_desk_context_get_shift (f->ctx));
+  g_assert_true (json_object_get_null_member (c, "override_by"));
+  g_assert_cmpstr (json_object_get_string_member (doc, "issuing_state"), ==, "DEU");
+  g_assert_cmpstr (json_object_get_string_member (doc, "number"), ==, "C01X00T47");
+  g_assert_cmpstr (json_object_get_string_member (doc, "expiry"), ==, "2030-01-31");
+  g_assert_cmpstr (json_object_get_string_member (trav, "surname"), ==, "MUSTERMANN");
+  g_assert_cmpstr (json_object_get_string_member (trav, "birth_date"), ==, "1964-08-12");
+  assert_audit_intact (f);
+}
+
+static void
+test_registration_returning_exit (Fx *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  GtkWidget *page;
+  g_autofree char *latest = date_plus (NOW, 89);
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_DEU);
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  WAIT_UNTIL (status_is_recorded (page));
+
+  /* Three days later the same traveller leaves. */
+  bd_clock_set_override (NOW + 3 * DAY);
+  set_mrz_and_wait (page, MRZ_DEU);
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (REG (page, "direction"))), ==,
+                   "exit");
+  g_assert_true (check_row_is (page, "stay-rule", "OK"));
+  /* 1 to 4 May: four days of presence. */
+  g_assert_cmpstr (label_text (REG (page, "stay_used")), ==, "4");
+  g_assert_cmpstr (label_text (REG (page, "stay_remaining")), ==, "86");
+  g_assert_cmpstr (label_text (REG (page, "stay_latest")), ==, latest);
+  history = list_rows (REG (page, "history"));
+  g_assert_cmpuint (history->len, ==, 1);
+  g_assert_nonnull (strstr (history->pdata[0], "entry"));
+  g_assert_nonnull (strstr (history->pdata[0], "admitted"));
+  g_assert_nonnull (strstr (history->pdata[0], "2026-05-01"));
+
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  WAIT_UNTIL (status_is_recorded (page));
+  g_assert_cmpstr (label_text (REG (page, "status")), ==, "Recorded: exit admitted");
+
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0),
+                                                  "direction"), ==, "exit");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 1),
+                                                  "direction"), ==, "entry");
+}
+
+static void
+test_registration_direction_chosen_by_guard (Fx *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  GtkWidget *page;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_DEU);
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  WAIT_UNTIL (status_is_recorded (page));
+
+  /* The guard picks "entry" before the zone arrives: the default from the
+   * history must not overrule them. */
+  bd_clock_set_override (NOW + DAY);
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (REG (page, "direction")), "exit");
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (REG (page, "direction")), "entry");
+  set_mrz_and_wait (page, MRZ_DEU);
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (REG (page, "direction"))), ==,
+                   "entry");
+}
+
+static void
+test_registration_refer (Fx *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  GtkWidget *page;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_FRA);
+  gtk_button_clicked (GTK_BUTTON (REG (page, "refer_button")));
+  WAIT_UNTIL (status_is_recorded (page));
+  g_assert_cmpstr (label_text (REG (page, "status")), ==, "Recorded: entry referred");
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0),
+                                                  "decision"), ==, "referred");
+}
+
+static void
+refuse_with_c_and_a (GtkWidget *dialog, gpointer data)
+{
+  GtkWidget *reasons = child (dialog, BD_TYPE_REFUSE_DIALOG, "reasons");
+  GtkWidget *refuse = child (dialog, BD_TYPE_REFUSE_DIALOG, "refuse_button");
+  g_autoptr(GList) boxes = gtk_container_get_children (GTK_CONTAINER (reasons));
+
+  g_assert_cmpuint (g_list_length (boxes), ==, 9);
+  g_assert_false (gtk_widget_get_sensitive (refuse));
+  gtk_toggle_button_set_active (g_list_nth_data (boxes, 2), TRUE);   /* C */
+  gtk_toggle_button_set_active (g_list_nth_data (boxes, 0), TRUE);   /* A */
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_REFUSE_DIALOG, "note")),
+                      "visa expired last week");
+  g_assert_true (gtk_widget_get_sensitive (refuse));
+  gtk_button_clicked (GTK_BUTTON (refuse));
+}
+
+static void
+cancel_dialog (GtkWidget *dialog, gpointer data)
+{
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+}
+
+static void
+test_registration_refuse (Fx *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  DialogHandler h;
+  GtkWidget *page;
+  JsonObject *c;
+  JsonArray *reasons;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_FRA);
+
+  /* Cancelling records nothing and keeps the traveller on the page. */
+  dialog_handler_start (&h, BD_TYPE_REFUSE_DIALOG, cancel_dialog, NULL);
+  gtk_button_clicked (GTK_BUTTON (REG (page, "refuse_button")));   /* runs the dialog */
+  dialog_handler_stop (&h);
+  g_assert_true (h.handled);
+  g_assert_cmpstr (entry_text (page, "surname"), ==, "DUPONT");
+  flush_events ();
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 0);
+  g_clear_pointer (&list, json_array_unref);
+
+  dialog_handler_start (&h, BD_TYPE_REFUSE_DIALOG, refuse_with_c_and_a, NULL);
+  gtk_button_clicked (GTK_BUTTON (REG (page, "refuse_button")));
+  dialog_handler_stop (&h);
+  g_assert_true (h.handled);
+  WAIT_UNTIL (status_is_recorded (page));
+  g_assert_cmpstr (label_text (REG (page, "status")), ==, "Recorded: entry refused");
+
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  c = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (json_object_get_string_member (c, "decision"), ==, "refused");
+  reasons = json_object_get_array_member (c, "refusal_reasons");
+  g_assert_cmpuint (json_array_get_length (reasons), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (reasons, 0), ==, "A");
+  g_assert_cmpstr (json_array_get_string_element (reasons, 1), ==, "C");
+  assert_audit_intact (f);
+}
+
+typedef struct {
+  const char *username;
+  const char *password;
+  char *explanation;
+} OverrideAnswer;
+
+static void
+answer_override (GtkWidget *dialog, gpointer data)
+{
+  OverrideAnswer *a = data;
+
+  a->explanation = g_strdup (label_text (child (dialog, BD_TYPE_OVERRIDE_DIALOG,
+                                                "explanation")));
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_OVERRIDE_DIALOG, "username")),
+                      a->username);
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_OVERRIDE_DIALOG, "password")),
+                      a->password);
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_OVERRIDE_DIALOG, "reason")),
+                      "humanitarian grounds");
+  gtk_button_clicked (GTK_BUTTON (child (dialog, BD_TYPE_OVERRIDE_DIALOG, "admit_button")));
+}
+
+static void
+test_registration_expired_override (Fx *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  OverrideAnswer answer = { "s1", "pw-s1", NULL };
+  DialogHandler h;
+  GtkWidget *page;
+  JsonObject *c;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_EXPIRED);
+  g_assert_true (check_row_is (page, "document-validity", "Block"));
+  {
+    g_autofree char *row = check_row (page, "document-validity");
+    g_assert_nonnull (strstr (row, "2025-01-31"));
+  }
+
+  /* Cancelled: nothing recorded, the traveller stays on the page. */
+  dialog_handler_start (&h, BD_TYPE_OVERRIDE_DIALOG, cancel_dialog, NULL);
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  WAIT_UNTIL (h.handled &&
+              g_str_has_prefix (label_text (REG (page, "status")), "Not recorded"));
+  dialog_handler_stop (&h);
+  g_assert_cmpstr (entry_text (page, "surname"), ==, "SCHMIDT");
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 0);
+  g_clear_pointer (&list, json_array_unref);
+
+  /* A supervisor's credentials on the spot admit. */
+  dialog_handler_start (&h, BD_TYPE_OVERRIDE_DIALOG, answer_override, &answer);
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  WAIT_UNTIL (h.handled && status_is_recorded (page));
+  dialog_handler_stop (&h);
+  g_assert_nonnull (strstr (answer.explanation, "document-validity"));
+  g_assert_cmpstr (label_text (REG (page, "status")), ==, "Recorded: entry admitted");
+
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  c = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (json_object_get_string_member (c, "decision"), ==, "admitted");
+  g_assert_cmpstr (json_object_get_string_member (c, "officer"), ==, "g1");
+  g_assert_cmpstr (json_object_get_string_member (c, "override_by"), ==, "s1");
+  assert_audit_intact (f);
+  g_free (answer.explanation);
+}
+
+static void
+test_registration_override_wrong_password (Fx *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  OverrideAnswer answer = { "s1", "wrong", NULL };
+  DialogHandler h;
+  GtkWidget *page;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_EXPIRED);
+  dialog_handler_start (&h, BD_TYPE_OVERRIDE_DIALOG, answer_override, &answer);
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  WAIT_UNTIL (h.handled &&
+              g_strcmp0 (label_text (REG (page, "status")), "wrong username or password") == 0);
+  dialog_handler_stop (&h);
+  /* Nothing saved, everything typed kept. */
+  g_assert_cmpstr (entry_text (page, "surname"), ==, "SCHMIDT");
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 0);
+  g_free (answer.explanation);
+}
+
+static void
+test_registration_garbage (Fx *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  GtkWidget *page;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  bd_registration_page_set_mrz (BD_REGISTRATION_PAGE (page), "P<DEUMUSTER\nC01X");
+  flush_events ();
+  g_assert_cmpstr (label_text (REG (page, "mrz_message")), !=, "");
+  g_assert_cmpstr (entry_text (page, "surname"), ==, "");
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  flush_events ();
+  g_assert_false (status_is_recorded (page));
+  g_assert_cmpstr (label_text (REG (page, "status")), !=, "");
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 0);
+}
+
+static void
+test_registration_keyed_by_hand (Fx *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  GtkWidget *page;
+  JsonObject *c;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  gtk_entry_set_text (GTK_ENTRY (REG (page, "doc_code")), "P");
+  gtk_entry_set_text (GTK_ENTRY (REG (page, "issuing_state")), "FRA");
+  gtk_entry_set_text (GTK_ENTRY (REG (page, "number")), "F12345678");
+  gtk_entry_set_text (GTK_ENTRY (REG (page, "surname")), "DUPONT");
+  gtk_entry_set_text (GTK_ENTRY (REG (page, "given_names")), "JEAN");
+  gtk_entry_set_text (GTK_ENTRY (REG (page, "birth_date")), "1975-03-03");
+  gtk_entry_set_text (GTK_ENTRY (REG (page, "sex")), "M");
+  gtk_entry_set_text (GTK_ENTRY (REG (page, "expiry")), "2034-12-31");
+  gtk_entry_set_text (GTK_ENTRY (REG (page, "nationality")), "FRA");
+  WAIT_UNTIL (check_row (page, "stay-rule") != NULL);
+  g_assert_true (check_row_is (page, "document-validity", "OK"));
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  WAIT_UNTIL (status_is_recorded (page));
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  c = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (json_object_get_string_member (c, "source"), ==, "manual");
+  g_assert_cmpstr (json_object_get_string_member (c, "decision"), ==, "admitted");
+}
+
+static void
+send_key (GtkWidget *widget, guint keyval)
+{
+  GdkEvent *event = gdk_event_new (GDK_KEY_PRESS);
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  GdkKeymapKey *keys = NULL;
+  gint n_keys = 0;
+
+  event->key.window = g_object_ref (gtk_widget_get_window (widget));
+  event->key.send_event = TRUE;
+  event->key.time = GDK_CURRENT_TIME;
+  event->key.keyval = keyval;
+  event->key.state = 0;
+  if (gdk_keymap_get_entries_for_keyval (gdk_keymap_get_for_display (display), keyval, &keys,
+                                         &n_keys) && n_keys > 0)
+    event->key.hardware_keycode = keys[0].keycode;
+  g_free (keys);
+  gdk_event_set_device (event, gdk_seat_get_keyboard (gdk_display_get_default_seat (display)));
+  gtk_widget_event (widget, event);
+  gdk_event_free (event);
+}
+
+static void
+test_registration_wedge_enter_admits (Fx *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  GtkWidget *page;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  /* A keyboard-wedge reader ends the zone with its own Enter... */
+  set_mrz_and_wait (page, MRZ_FRA "\n");
+  g_assert_cmpstr (entry_text (page, "surname"), ==, "DUPONT");
+  /* ...and the guard's Enter admits. */
+  send_key (REG (page, "mrz"), GDK_KEY_Return);
+  WAIT_UNTIL (status_is_recorded (page));
+  g_assert_cmpstr (label_text (REG (page, "status")), ==, "Recorded: entry admitted");
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+}
+
+/* Dialogs, without running them */
+
+static void
+test_refuse_dialog_reasons (Fx *f, gconstpointer data)
+{
+  GtkWidget *dialog = bd_refuse_dialog_new (GTK_WINDOW (f->window));
+  GtkWidget *refuse = child (dialog, BD_TYPE_REFUSE_DIALOG, "refuse_button");
+  GtkWidget *reasons = child (dialog, BD_TYPE_REFUSE_DIALOG, "reasons");
+  g_autoptr(GList) boxes = gtk_container_get_children (GTK_CONTAINER (reasons));
+  char *letters;
+
+  g_assert_cmpuint (g_list_length (boxes), ==, 9);
+  for (guint i = 0; i < 9; i++)
+    {
+      GtkWidget *box = g_list_nth_data (boxes, i);
+      const char *name = atk_object_get_name (gtk_widget_get_accessible (box));
+      char prefix[4] = { 'A' + i, ':', ' ', '\0' };
+
+      g_assert_true (GTK_IS_CHECK_BUTTON (box));
+      g_assert_true (g_str_has_prefix (name, prefix));
+    }
+  g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible (g_list_nth_data (boxes, 2))),
+                   ==, "C: has no valid visa or residence permit");
+
+  /* "Record refusal" waits for a reason. */
+  g_assert_false (gtk_widget_get_sensitive (refuse));
+  letters = bd_refuse_dialog_get_reasons (BD_REFUSE_DIALOG (dialog));
+  g_assert_cmpstr (letters, ==, "");
+  g_free (letters);
+
+  /* Ticked in any order, returned sorted. */
+  gtk_toggle_button_set_active (g_list_nth_data (boxes, 8), TRUE);   /* I */
+  g_assert_true (gtk_widget_get_sensitive (refuse));
+  gtk_toggle_button_set_active (g_list_nth_data (boxes, 2), TRUE);   /* C */
+  gtk_toggle_button_set_active (g_list_nth_data (boxes, 0), TRUE);   /* A */
+  letters = bd_refuse_dialog_get_reasons (BD_REFUSE_DIALOG (dialog));
+  g_assert_cmpstr (letters, ==, "ACI");
+  g_free (letters);
+
+  gtk_toggle_button_set_active (g_list_nth_data (boxes, 2), FALSE);
+  letters = bd_refuse_dialog_get_reasons (BD_REFUSE_DIALOG (dialog));
+  g_assert_cmpstr (letters, ==, "AI");
+  g_free (letters);
+  gtk_toggle_button_set_active (g_list_nth_data (boxes, 0), FALSE);
+  gtk_toggle_button_set_active (g_list_nth_data (boxes, 8), FALSE);
+  g_assert_false (gtk_widget_get_sensitive (refuse));
+
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_REFUSE_DIALOG, "note")), "a note");
+  g_assert_cmpstr (bd_refuse_dialog_get_note (BD_REFUSE_DIALOG (dialog)), ==, "a note");
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (f->window));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  gtk_widget_destroy (dialog);
+}
+
+static void
+test_override_dialog_getters (Fx *f, gconstpointer data)
+{
+  GtkWidget *dialog = bd_override_dialog_new (GTK_WINDOW (f->window),
+                                              "• document-validity: document expired on "
+                                              "2025-01-31\n");
+  GtkWidget *password = child (dialog, BD_TYPE_OVERRIDE_DIALOG, "password");
+
+  g_assert_nonnull (strstr (label_text (child (dialog, BD_TYPE_OVERRIDE_DIALOG, "explanation")),
+                            "document expired on 2025-01-31"));
+  g_assert_false (gtk_entry_get_visibility (GTK_ENTRY (password)));
+  g_assert_cmpstr (bd_override_dialog_get_username (BD_OVERRIDE_DIALOG (dialog)), ==, "");
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_OVERRIDE_DIALOG, "username")), "s1");
+  gtk_entry_set_text (GTK_ENTRY (password), "pw-s1");
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_OVERRIDE_DIALOG, "reason")),
+                      "humanitarian grounds");
+  g_assert_cmpstr (bd_override_dialog_get_username (BD_OVERRIDE_DIALOG (dialog)), ==, "s1");
+  g_assert_cmpstr (bd_override_dialog_get_password (BD_OVERRIDE_DIALOG (dialog)), ==, "pw-s1");
+  g_assert_cmpstr (bd_override_dialog_get_reason (BD_OVERRIDE_DIALOG (dialog)), ==,
+                   "humanitarian grounds");
+  g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible (password)), ==,
+                   "Supervisor password");
+  g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible
+                                        (child (dialog, BD_TYPE_OVERRIDE_DIALOG,
+                                                "admit_button"))), ==,
+                   "Admit with override");
+  gtk_widget_destroy (dialog);
+}
+
+/* The window follows the session: login, shift, registration. */
+
+static void
+test_window_follows_session (Fx *f, gconstpointer data)
+{
+  GtkWidget *win, *stack, *login_page, *shift_page;
+  guint before;
+
+  gtk_widget_destroy (f->window);
+  f->window = NULL;
+  win = bd_window_new (NULL, f->ctx);
+  f->window = win;
+  gtk_widget_show (win);
+  stack = child (win, BD_TYPE_WINDOW, "stack");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "login");
+  g_assert_false (gtk_widget_get_visible (child (win, BD_TYPE_WINDOW, "logout_button")));
+
+  login_page = gtk_stack_get_child_by_name (GTK_STACK (stack), "login");
+  gtk_entry_set_text (GTK_ENTRY (LOGIN (login_page, "username")), "g1");
+  gtk_entry_set_text (GTK_ENTRY (LOGIN (login_page, "password")), "pw-g1");
+  gtk_button_clicked (GTK_BUTTON (LOGIN (login_page, "login_button")));
+  WAIT_UNTIL (f->session_changes > 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "shift");
+  g_assert_true (gtk_widget_get_visible (child (win, BD_TYPE_WINDOW, "logout_button")));
+  g_assert_false (gtk_widget_get_visible (child (win, BD_TYPE_WINDOW, "close_shift_button")));
+
+  shift_page = gtk_stack_get_child_by_name (GTK_STACK (stack), "shift");
+  before = f->session_changes;
+  gtk_button_clicked (GTK_BUTTON (SHIFT (shift_page, "open_button")));
+  WAIT_UNTIL (f->session_changes > before);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "registration");
+  g_assert_true (gtk_widget_get_visible (child (win, BD_TYPE_WINDOW, "close_shift_button")));
+  {
+    const char *subtitle = gtk_header_bar_get_subtitle
+                             (GTK_HEADER_BAR (child (win, BD_TYPE_WINDOW, "header")));
+    g_assert_nonnull (strstr (subtitle, "g1"));
+    g_assert_nonnull (strstr (subtitle, "UTO-ALP/1"));
+  }
+
+  g_action_group_activate_action (G_ACTION_GROUP (win), "logout", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "login");
+  g_assert_null (bd_desk_context_get_username (f->ctx));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+
+  FX_ADD ("/desk/login/wrong-password", test_login_wrong_password);
+  FX_ADD ("/desk/login/empty-username", test_login_empty_username);
+  FX_ADD ("/desk/login/right-password", test_login_right_password);
+  FX_ADD ("/desk/login/learns-open-shift", test_login_learns_open_shift);
+  FX_ADD ("/desk/shift/open", test_shift_open);
+  FX_ADD ("/desk/shift/open-twice", test_shift_open_twice_shows_error);
+  FX_ADD ("/desk/registration/valid-mrz", test_registration_valid_mrz);
+  FX_ADD ("/desk/registration/national-no-stay-rule", test_registration_national_no_stay_rule);
+  FX_ADD ("/desk/registration/bad-check-digit", test_registration_bad_check_digit);
+  FX_ADD ("/desk/registration/admit", test_registration_admit);
+  FX_ADD ("/desk/registration/returning-exit", test_registration_returning_exit);
+  FX_ADD ("/desk/registration/direction-chosen-by-guard",
+          test_registration_direction_chosen_by_guard);
+  FX_ADD ("/desk/registration/refer", test_registration_refer);
+  FX_ADD ("/desk/registration/refuse", test_registration_refuse);
+  FX_ADD ("/desk/registration/expired-override", test_registration_expired_override);
+  FX_ADD ("/desk/registration/override-wrong-password",
+          test_registration_override_wrong_password);
+  FX_ADD ("/desk/registration/garbage", test_registration_garbage);
+  FX_ADD ("/desk/registration/keyed-by-hand", test_registration_keyed_by_hand);
+  FX_ADD ("/desk/registration/wedge-enter-admits", test_registration_wedge_enter_admits);
+  FX_ADD ("/desk/refuse-dialog/reasons", test_refuse_dialog_reasons);
+  FX_ADD ("/desk/override-dialog/getters", test_override_dialog_getters);
+  FX_ADD ("/desk/window/follows-session", test_window_follows_session);
+
+  return g_test_run ();
+}
