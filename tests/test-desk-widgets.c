@@ -371,10 +371,12 @@ dialog_poll_cb (gpointer user_data)
   for (GList *l = tops; l != NULL; l = l->next)
     if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, h->type) && gtk_widget_get_visible (l->data))
       {
+        GtkWidget *dialog = l->data;
+
         h->handled = TRUE;
         h->source = 0;
         g_list_free (tops);
-        h->handle (l->data, h->data);
+        h->handle (dialog, h->data);
         return G_SOURCE_REMOVE;
       }
   g_list_free (tops);

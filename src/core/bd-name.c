@@ -216,7 +216,10 @@ bd_name_fold (const char *text)
   if (n >= 3 && in->str[n - 1] == 'H' && is_vowel (in->str[n - 2]))
     g_string_truncate (in, --n);
   if (n >= 4 && (g_str_has_suffix (in->str, "OFF") || g_str_has_suffix (in->str, "EFF")))
-    g_string_truncate (in, n - 1), in->str[n - 2] = 'V';
+    {
+      g_string_truncate (in, n - 1);
+      in->str[n - 2] = 'V';
+    }
   else if (n >= 4 && (g_str_has_suffix (in->str, "OW") || g_str_has_suffix (in->str, "EW")))
     in->str[n - 1] = 'V';
   else if (n >= 5 && g_str_has_suffix (in->str, "IC"))

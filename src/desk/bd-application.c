@@ -188,6 +188,9 @@ bd_application_get_idle_timeout (BdApplication *self)
 BdApplication *
 bd_application_new (void)
 {
+  /* The resource path is fixed, so a .Devel id finds the same
+   * gtk/help-overlay.ui (the shortcuts window, Ctrl+?). */
   return g_object_new (BD_TYPE_APPLICATION, "application-id", BD_APP_ID,
-                       "flags", G_APPLICATION_NON_UNIQUE, NULL);
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/org/borderdesk/Desk", NULL);
 }
