@@ -225,6 +225,16 @@ bd_name_rule_to_string (BdNameRule rule)
     }
 }
 
+static guint
+count_bits (guint32 v)
+{
+  guint n = 0;
+
+  for (; v != 0; v &= v - 1)
+    n++;
+  return n;
+}
+
 typedef struct {
   guint q, e;
   double sim;
@@ -271,8 +281,7 @@ bd_name_compare (const BdName *query, const BdName *entry, BdNameMatch *match)
         cands[n].e = e;
         cands[n].sim = sim;
         cands[n].rule = rule;
-        cands[n].bits = g_bit_nth_lsf (0, -1) >= 0 ? (guint) __builtin_popcount (eu->covers) +
-                        (guint) __builtin_popcount (qu->covers) : 0;
+        cands[n].bits = count_bits (eu->covers) + count_bits (qu->covers);
         n++;
       }
   qsort (cands, n, sizeof cands[0], compare_candidates);
