@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
 #include <openssl/crypto.h>
 
 #include "bd-date.h"
@@ -256,7 +257,7 @@ unlock_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   if (who->officer_id != d->actor->officer_id && !bd_role_allows (who->role, BD_PERM_OVERRIDE))
     {
       g_task_return_new_error (task, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED,
-                               "only %s or a supervisor can unlock this desk",
+                               _("only %s or a supervisor can unlock this desk"),
                                d->actor->username);
       return;
     }
@@ -277,7 +278,8 @@ bd_desk_context_unlock_async (BdDeskContext *self, const char *username, const c
   g_task_set_source_tag (task, bd_desk_context_unlock_async);
   g_task_set_task_data (task, d, (GDestroyNotify) login_data_free);
   if (d->actor == NULL)
-    g_task_return_new_error (task, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED, "nobody is logged in");
+    g_task_return_new_error (task, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED,
+                             _("nobody is logged in"));
   else
     g_task_run_in_thread (task, unlock_thread);
 }

@@ -195,7 +195,8 @@ show_stay (BdRegistrationPage *self, const BdDeskPreview *p)
     }
   used = g_strdup_printf ("%d", p->stay.days_used);
   remaining = p->stay.overstay_days > 0
-              ? g_strdup_printf (_("overstay %d"), p->stay.overstay_days)
+              ? g_strdup_printf (ngettext ("overstay %d day", "overstay %d days",
+                                           p->stay.overstay_days), p->stay.overstay_days)
               : g_strdup_printf ("%d", p->stay.days_remaining);
   latest = p->stay.has_latest_exit ? bd_date_format (p->stay.latest_exit) : g_strdup (_("none"));
   gtk_label_set_text (GTK_LABEL (self->stay_used), used);
@@ -221,6 +222,24 @@ show_history (BdRegistrationPage *self, JsonArray *history)
       atk_object_set_name (gtk_widget_get_accessible (label), text);
       gtk_container_add (GTK_CONTAINER (self->history), label);
       gtk_widget_show (label);
+    }
+}
+
+static const char *
+direction_label (BdDirection direction)
+{
+  return direction == BD_DIRECTION_EXIT ? C_("crossing", "exit") : C_("crossing", "entry");
+}
+
+static const char *
+decision_label (BdDecision decision)
+{
+  switch (decision)
+    {
+    case BD_DECISION_REFUSED: return C_("decision", "refused");
+    case BD_DECISION_REFERRED: return C_("decision", "referred");
+    case BD_DECISION_ADMITTED:
+    default: return C_("decision", "admitted");
     }
 }
 
@@ -522,6 +541,32 @@ blocking_lines (GPtrArray *checks)
 }
 
 static void
+on_override_response_cb (GtkDialog *dialog, int response, Decision *d)
+{
+  BdRegistrationPage *self = d->self;
+
+  self->busy = FALSE;
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autofree char *user = g_strdup (bd_override_dialog_get_username
+                                        (BD_OVERRIDE_DIALOG (dialog)));
+      g_autofree char *pass = g_strdup (bd_override_dialog_get_password
+                                        (BD_OVERRIDE_DIALOG (dialog)));
+      g_autofree char *why = g_strdup (bd_override_dialog_get_reason
+                                       (BD_OVERRIDE_DIALOG (dialog)));
+
+      gtk_widget_destroy (GTK_WIDGET (dialog));
+      d->overridden = TRUE;
+      submit (d, user, pass, why);
+      memset (pass, 0, strlen (pass));
+      return;
+    }
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  set_status (self, _("Not recorded: admitting needs a supervisor's override"));
+  decision_free (d);
+}
+
+static void
 on_register_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Decision *d = user_data;
@@ -533,9 +578,9 @@ on_register_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (uuid != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("Recorded: %s %s"),
-                                               bd_direction_to_string (current_direction (self)),
-                                               bd_decision_to_string (d->decision));
+      g_autofree char *text = g_strdup_printf (_("Recorded: %s, %s"),
+                                               direction_label (current_direction (self)),
+                                               decision_label (d->decision));
       self->busy = FALSE;
       bd_registration_page_reset (self);
       set_status (self, text);
@@ -548,29 +593,14 @@ on_register_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autofree char *lines = blocking_lines (checks);
       GtkWidget *dialog = bd_override_dialog_new (GTK_WINDOW (gtk_widget_get_toplevel
                                                               (GTK_WIDGET (self))), lines);
-      int response;
 
       show_checks (self, checks);
       set_status (self, _("Blocked: admitting needs a supervisor's override"));
-      response = gtk_dialog_run (GTK_DIALOG (dialog));
-      if (response == GTK_RESPONSE_ACCEPT)
-        {
-          g_autofree char *user = g_strdup (bd_override_dialog_get_username
-                                            (BD_OVERRIDE_DIALOG (dialog)));
-          g_autofree char *pass = g_strdup (bd_override_dialog_get_password
-                                            (BD_OVERRIDE_DIALOG (dialog)));
-          g_autofree char *why = g_strdup (bd_override_dialog_get_reason
-                                           (BD_OVERRIDE_DIALOG (dialog)));
-
-          gtk_widget_destroy (dialog);
-          d->overridden = TRUE;
-          submit (d, user, pass, why);
-          memset (pass, 0, strlen (pass));
-          return;
-        }
-      gtk_widget_destroy (dialog);
-      set_status (self, _("Not recorded: admitting needs a supervisor's override"));
-      decision_free (d);
+      /* Not gtk_dialog_run: a nested loop would hold up whoever clicked
+       * (an accessibility client waits for its action to return). */
+      self->busy = TRUE;
+      g_signal_connect (dialog, "response", G_CALLBACK (on_override_response_cb), d);
+      gtk_widget_show (dialog);
       return;
     }
   /* Nothing was saved; everything typed stays on the page. */
@@ -630,19 +660,29 @@ on_refer_button_clicked_cb (BdRegistrationPage *self)
 }
 
 static void
-on_refuse_button_clicked_cb (BdRegistrationPage *self)
+on_refuse_response_cb (GtkDialog *dialog, int response, BdRegistrationPage *self)
 {
-  GtkWidget *dialog = bd_refuse_dialog_new (GTK_WINDOW (gtk_widget_get_toplevel
-                                                        (GTK_WIDGET (self))));
-
-  if (gtk_dialog_run (GTK_DIALOG (dialog)) == GTK_RESPONSE_ACCEPT)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autofree char *reasons = bd_refuse_dialog_get_reasons (BD_REFUSE_DIALOG (dialog));
 
       decide (self, BD_DECISION_REFUSED, reasons,
               bd_refuse_dialog_get_note (BD_REFUSE_DIALOG (dialog)));
     }
-  gtk_widget_destroy (dialog);
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+on_refuse_button_clicked_cb (BdRegistrationPage *self)
+{
+  GtkWidget *dialog;
+
+  if (self->busy)
+    return;
+  dialog = bd_refuse_dialog_new (GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))));
+  /* Shown, not run: see on_register_done_cb. */
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_refuse_response_cb), self, 0);
+  gtk_widget_show (dialog);
 }
 
 /* Object */

@@ -78,9 +78,10 @@ on_session_changed_cb (BdWindow *self)
       return;
     }
   /* Translators: officer, role, desk id, shift number. */
-  subtitle = g_strdup_printf (_("%s (%s) · desk %s · shift %" G_GINT64_FORMAT), user,
+  /* %lld, not G_GINT64_FORMAT: xgettext cannot see through a macro. */
+  subtitle = g_strdup_printf (_("%s (%s) · desk %s · shift %lld"), user,
                               bd_desk_context_get_role (self->context),
-                              bd_desk_context_get_desk_id (self->context), shift);
+                              bd_desk_context_get_desk_id (self->context), (long long) shift);
   gtk_header_bar_set_subtitle (GTK_HEADER_BAR (self->header), subtitle);
   gtk_stack_set_visible_child (GTK_STACK (self->stack), self->registration_page);
   bd_registration_page_reset (BD_REGISTRATION_PAGE (self->registration_page));
@@ -134,20 +135,22 @@ show_summary (BdWindow *self, JsonNode *report)
   g_autofree char *text = NULL;
   GtkWidget *dialog;
 
-  text = g_strdup_printf (_("Shift %" G_GINT64_FORMAT " closed.\n\n"
-                            "Crossings: %" G_GINT64_FORMAT "\n"
-                            "Entries: %" G_GINT64_FORMAT ", exits: %" G_GINT64_FORMAT "\n"
-                            "Admitted: %" G_GINT64_FORMAT ", refused: %" G_GINT64_FORMAT
-                            ", referred: %" G_GINT64_FORMAT "\n"
-                            "Overrides: %" G_GINT64_FORMAT),
-                          json_object_get_int_member (o, "shift"),
-                          json_object_get_int_member (counts, "total"),
-                          json_object_get_int_member_with_default (by_dir, "entry", 0),
-                          json_object_get_int_member_with_default (by_dir, "exit", 0),
-                          json_object_get_int_member_with_default (by_dec, "admitted", 0),
-                          json_object_get_int_member_with_default (by_dec, "refused", 0),
-                          json_object_get_int_member_with_default (by_dec, "referred", 0),
-                          json_object_get_int_member (o, "overrides"));
+  text = g_strdup_printf (_("Shift %lld closed.\n\n"
+                            "Crossings: %lld\n"
+                            "Entries: %lld, exits: %lld\n"
+                            "Admitted: %lld, refused: %lld, referred: %lld\n"
+                            "Overrides: %lld"),
+                          (long long) json_object_get_int_member (o, "shift"),
+                          (long long) json_object_get_int_member (counts, "total"),
+                          (long long) json_object_get_int_member_with_default (by_dir, "entry", 0),
+                          (long long) json_object_get_int_member_with_default (by_dir, "exit", 0),
+                          (long long) json_object_get_int_member_with_default (by_dec,
+                                                                               "admitted", 0),
+                          (long long) json_object_get_int_member_with_default (by_dec,
+                                                                               "refused", 0),
+                          (long long) json_object_get_int_member_with_default (by_dec,
+                                                                               "referred", 0),
+                          (long long) json_object_get_int_member (o, "overrides"));
   dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL, GTK_MESSAGE_INFO,
                                    GTK_BUTTONS_CLOSE, "%s", text);
   g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);

@@ -7,12 +7,25 @@
 
 #include "bd-application.h"
 
+/* Where the catalogues are: $BORDERDESK_LOCALEDIR for an uninstalled run
+ * (the tests point it at _build/po), else the installed prefix's. */
+static const char *
+locale_dir (void)
+{
+  const char *dir = g_getenv ("BORDERDESK_LOCALEDIR");
+
+  return dir != NULL && *dir != '\0' ? dir : BD_LOCALEDIR;
+}
+
 int
 main (int argc, char **argv)
 {
   g_autoptr(BdApplication) app = NULL;
 
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   umask (077);
   g_set_prgname ("borderdesk");
   g_set_application_name (_("borderdesk"));
