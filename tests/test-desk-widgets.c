@@ -3,14 +3,23 @@
  * Run under Xvfb (TESTING.md):
  *   xvfb-run -a -s "-screen 0 1280x1024x24" env NO_AT_BRIDGE=1 GDK_BACKEND=x11 \
  *     GSETTINGS_BACKEND=memory LC_ALL=C.UTF-8 ./test-desk-widgets --tap
+ * Link it with desk_dep (the desk widgets linked whole, and the core).
+ *
+ * Each test runs in its own child process (g_test_trap_subprocess, 60 s
+ * limit): a failed assertion, a GTK critical (fatal under gtk_test_init) or
+ * a hang fails that one test and the others still run and report.  The
+ * child's messages and errors go to the parent's stdout and stderr.
  *
  * Every test gets a fresh desk database (bd-test-util.h), officers "g1"
  * (guard) and "s1" (supervisor) with passwords "pw-g1" and "pw-s1", a
  * BdDeskContext on that database and a toplevel window holding the widget
- * under test.  The clock is pinned to 2026-05-01T10:00:00Z.  Widgets are
+ * under test, with the app's style sheet loaded (sizes depend on it).  The
+ * clock is pinned to 2026-05-01T10:00:00Z.  Widgets are
  * driven as a guard would (gtk_button_clicked, text set in the entries) and
  * the test waits, with a deadline, for the context's worker threads to
- * report back; it never sleeps blindly.
+ * report back; it never sleeps blindly.  Dialogs that the page runs
+ * (refusal, supervisor override) are answered from inside their own main
+ * loop by a DialogHandler polling the toplevels.
  *
  * MRZs are literal TD3 zones built by tests/integration/test_cli.py's
  * independent builder (ICAO 9303 check digits), not by the code under test.
@@ -123,11 +132,25 @@ add_officer (Fx *f, const char *username, BdRole role)
   g_assert_no_error (error);
 }
 
+/* The app's style sheet, as BdApplication loads it: sizes depend on it. */
+static void
+load_app_css (void)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (css, "/org/borderdesk/Desk/style.css");
+  gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
+                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
 static void
 fx_setup (Fx *f, gconstpointer data)
 {
+  if (!g_test_subprocess ())
+    return;
   bd_test_desk_setup (&f->t, data);
   bd_clock_set_override (NOW);
+  load_app_css ();
   add_officer (f, "g1", BD_ROLE_GUARD);
   add_officer (f, "s1", BD_ROLE_SUPERVISOR);
   f->ctx = bd_desk_context_new (f->t.path);
@@ -139,6 +162,8 @@ fx_setup (Fx *f, gconstpointer data)
 static void
 fx_teardown (Fx *f, gconstpointer data)
 {
+  if (!g_test_subprocess ())
+    return;
   if (f->window != NULL)
     gtk_widget_destroy (f->window);
   /* Every GTask holds the context: wait for the workers (cancelled
@@ -150,7 +175,29 @@ fx_teardown (Fx *f, gconstpointer data)
   bd_test_desk_teardown (&f->t, data);
 }
 
-#define FX_ADD(path, func) g_test_add (path, Fx, NULL, fx_setup, func, fx_teardown)
+/* Each test runs in a child process (g_test_trap_subprocess): a failed
+ * assertion, a GTK critical or a hang fails that test alone, and the
+ * others still run and report. */
+#define TEST_TIMEOUT_SECONDS 60
+
+typedef void (*FxFunc) (Fx *f, gconstpointer data);
+
+static void
+fx_run (Fx *f, gconstpointer data)
+{
+  if (g_test_subprocess ())
+    {
+      ((FxFunc) data) (f, NULL);
+      return;
+    }
+  g_test_trap_subprocess (NULL, TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDOUT |
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+#define FX_ADD(path, func) \
+  g_test_add (path, Fx, (gconstpointer) (FxFunc) func, fx_setup, fx_run, fx_teardown)
 
 /* Session helpers, through the context as the pages use it. */
 
@@ -322,6 +369,18 @@ status_is_recorded (GtkWidget *page)
   return g_str_has_prefix (label_text (REG (page, "status")), "Recorded: ");
 }
 
+/* "Recorded: entry, admitted" (the wording may change; the words not). */
+static void
+assert_recorded_as (GtkWidget *page, const char *direction, const char *decision)
+{
+  const char *status = label_text (REG (page, "status"));
+
+  g_test_message ("status: %s", status);
+  g_assert_true (g_str_has_prefix (status, "Recorded: "));
+  g_assert_nonnull (strstr (status, direction));
+  g_assert_nonnull (strstr (status, decision));
+}
+
 static JsonArray *
 db_crossings (Fx *f)
 {
@@ -353,8 +412,8 @@ date_plus (gint64 unix_seconds, int days)
   return bd_date_format (bd_day_from_unix (unix_seconds) + days);
 }
 
-/* Answers the first visible dialog of @type that a nested gtk_dialog_run
- * shows, from inside that run's main loop. */
+/* Answers the first visible dialog of @type: polled from whatever main
+ * loop runs (the test's own spin, or a nested gtk_dialog_run's). */
 typedef struct {
   GType type;
   void (*handle) (GtkWidget *dialog, gpointer data);
@@ -679,7 +738,7 @@ test_registration_admit (Fx *f, gconstpointer data)
   gtk_entry_set_text (GTK_ENTRY (REG (page, "purpose")), "tourism");
   gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
   WAIT_UNTIL (status_is_recorded (page));
-  g_assert_cmpstr (label_text (REG (page, "status")), ==, "Recorded: entry admitted");
+  assert_recorded_as (page, "entry", "admitted");
 
   /* The page is clear for the next traveller, focus in "MRZ". */
   text = mrz_buffer_text (page);
@@ -745,7 +804,7 @@ test_registration_returning_exit (Fx *f, gconstpointer data)
 
   gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
   WAIT_UNTIL (status_is_recorded (page));
-  g_assert_cmpstr (label_text (REG (page, "status")), ==, "Recorded: exit admitted");
+  assert_recorded_as (page, "exit", "admitted");
 
   list = db_crossings (f);
   g_assert_cmpuint (json_array_get_length (list), ==, 2);
@@ -758,7 +817,6 @@ test_registration_returning_exit (Fx *f, gconstpointer data)
 static void
 test_registration_direction_chosen_by_guard (Fx *f, gconstpointer data)
 {
-  g_autoptr(JsonArray) list = NULL;
   GtkWidget *page;
 
   login_with_shift (f, "g1");
@@ -788,7 +846,7 @@ test_registration_refer (Fx *f, gconstpointer data)
   set_mrz_and_wait (page, MRZ_FRA);
   gtk_button_clicked (GTK_BUTTON (REG (page, "refer_button")));
   WAIT_UNTIL (status_is_recorded (page));
-  g_assert_cmpstr (label_text (REG (page, "status")), ==, "Recorded: entry referred");
+  assert_recorded_as (page, "entry", "referred");
   list = db_crossings (f);
   g_assert_cmpuint (json_array_get_length (list), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0),
@@ -832,10 +890,12 @@ test_registration_refuse (Fx *f, gconstpointer data)
   set_mrz_and_wait (page, MRZ_FRA);
 
   /* Cancelling records nothing and keeps the traveller on the page. */
+  /* The dialog may be run (gtk_dialog_run) inside the click or shown
+   * and answered later: the handler answers it either way. */
   dialog_handler_start (&h, BD_TYPE_REFUSE_DIALOG, cancel_dialog, NULL);
-  gtk_button_clicked (GTK_BUTTON (REG (page, "refuse_button")));   /* runs the dialog */
+  gtk_button_clicked (GTK_BUTTON (REG (page, "refuse_button")));
+  WAIT_UNTIL (h.handled);
   dialog_handler_stop (&h);
-  g_assert_true (h.handled);
   g_assert_cmpstr (entry_text (page, "surname"), ==, "DUPONT");
   flush_events ();
   list = db_crossings (f);
@@ -844,10 +904,9 @@ test_registration_refuse (Fx *f, gconstpointer data)
 
   dialog_handler_start (&h, BD_TYPE_REFUSE_DIALOG, refuse_with_c_and_a, NULL);
   gtk_button_clicked (GTK_BUTTON (REG (page, "refuse_button")));
+  WAIT_UNTIL (h.handled && status_is_recorded (page));
   dialog_handler_stop (&h);
-  g_assert_true (h.handled);
-  WAIT_UNTIL (status_is_recorded (page));
-  g_assert_cmpstr (label_text (REG (page, "status")), ==, "Recorded: entry refused");
+  assert_recorded_as (page, "entry", "refused");
 
   list = db_crossings (f);
   g_assert_cmpuint (json_array_get_length (list), ==, 1);
@@ -918,7 +977,7 @@ test_registration_expired_override (Fx *f, gconstpointer data)
   WAIT_UNTIL (h.handled && status_is_recorded (page));
   dialog_handler_stop (&h);
   g_assert_nonnull (strstr (answer.explanation, "document-validity"));
-  g_assert_cmpstr (label_text (REG (page, "status")), ==, "Recorded: entry admitted");
+  assert_recorded_as (page, "entry", "admitted");
 
   list = db_crossings (f);
   g_assert_cmpuint (json_array_get_length (list), ==, 1);
@@ -1038,9 +1097,133 @@ test_registration_wedge_enter_admits (Fx *f, gconstpointer data)
   /* ...and the guard's Enter admits. */
   send_key (REG (page, "mrz"), GDK_KEY_Return);
   WAIT_UNTIL (status_is_recorded (page));
-  g_assert_cmpstr (label_text (REG (page, "status")), ==, "Recorded: entry admitted");
+  assert_recorded_as (page, "entry", "admitted");
   list = db_crossings (f);
   g_assert_cmpuint (json_array_get_length (list), ==, 1);
+}
+
+
+static void
+test_registration_direction_default_per_traveller (Fx *f, gconstpointer data)
+{
+  GtkWidget *page;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_DEU);
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  WAIT_UNTIL (status_is_recorded (page));
+
+  /* The returning traveller is scanned: the direction defaults to exit. */
+  bd_clock_set_override (NOW + DAY);
+  set_mrz_and_wait (page, MRZ_DEU);
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (REG (page, "direction"))), ==,
+                   "exit");
+  /* Wrong passport: the guard scans the next one, a first-time traveller,
+   * over it.  The default came from the previous traveller's history and
+   * must not stay: nobody leaves who never came. */
+  bd_registration_page_set_mrz (BD_REGISTRATION_PAGE (page), "");
+  set_mrz_and_wait (page, MRZ_FRA);
+  g_assert_cmpstr (entry_text (page, "surname"), ==, "DUPONT");
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (REG (page, "direction"))), ==,
+                   "entry");
+}
+
+static void
+test_registration_overstay (Fx *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *line =
+    "{\"time\": \"2026-01-01T09:00:00Z\", \"direction\": \"entry\", \"decision\": \"admitted\", "
+    "\"document\": {\"code\": \"P\", \"issuing_state\": \"DEU\", \"number\": \"C01X00T47\", "
+    "\"expiry\": \"2030-01-31\"}, "
+    "\"traveller\": {\"surname\": \"MUSTERMANN\", \"given_names\": \"ERIKA\", "
+    "\"nationality\": \"DEU\", \"birth_date\": \"1964-08-12\", \"sex\": \"F\"}, "
+    "\"post\": \"UTO-OLD\"}\n";
+  gint64 n = 0;
+  GtkWidget *page;
+  g_autofree char *row = NULL;
+
+  g_assert_true (bd_crossing_import (f->t.db, f->t.cli, line, strlen (line), &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 1);
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_DEU);
+  /* In since 1 January: 121 days by 1 May, 31 over. */
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (REG (page, "direction"))), ==,
+                   "exit");
+  g_assert_cmpstr (label_text (REG (page, "stay_used")), ==, "121");
+  g_assert_true (g_str_has_prefix (label_text (REG (page, "stay_remaining")), "overstay 31"));
+  g_assert_cmpstr (label_text (REG (page, "stay_latest")), ==, "none");
+  row = check_row (page, "stay-rule");
+  g_test_message ("stay-rule row: %s", row);
+  g_assert_true (check_row_is (page, "stay-rule", "Block"));
+  g_assert_nonnull (strstr (row, "overstay of 31 days"));
+  {
+    g_autoptr(GPtrArray) history = list_rows (REG (page, "history"));
+    g_assert_cmpuint (history->len, ==, 1);
+    g_assert_nonnull (strstr (history->pdata[0], "UTO-OLD"));
+  }
+}
+
+static void
+test_registration_double_click_records_once (Fx *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  GtkWidget *page;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_FRA);
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  WAIT_UNTIL (status_is_recorded (page));
+  /* Let anything else in flight land: the page holds the context too. */
+  gtk_widget_destroy (f->window);
+  f->window = NULL;
+  WAIT_UNTIL (G_OBJECT (f->ctx)->ref_count == 1);
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+}
+
+static void
+test_registration_wedge_enter_incomplete (Fx *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *page;
+  const char *line1 = "P<FRADUPONT<<JEAN<<<<<<<<<<<<<<<<<<<<<<<<<<<\n";
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  /* Half a zone: the reader's Enter after line 1 is a line break, not
+   * an Admit. */
+  bd_registration_page_set_mrz (BD_REGISTRATION_PAGE (page), line1);
+  flush_events ();
+  send_key (REG (page, "mrz"), GDK_KEY_Return);
+  flush_events ();
+  g_assert_false (status_is_recorded (page));
+  g_assert_cmpstr (entry_text (page, "surname"), ==, "");
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 0);
+  text = mrz_buffer_text (page);
+  g_assert_true (g_str_has_prefix (text, line1));
+}
+
+static void
+test_registration_destroyed_while_recording (Fx *f, gconstpointer data)
+{
+  GtkWidget *page;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_FRA);
+  gtk_button_clicked (GTK_BUTTON (REG (page, "admit_button")));
+  gtk_widget_destroy (f->window);
+  f->window = NULL;
+  WAIT_UNTIL (G_OBJECT (f->ctx)->ref_count == 1);
+  flush_events ();
 }
 
 /* Dialogs, without running them */
@@ -1170,6 +1353,30 @@ test_window_follows_session (Fx *f, gconstpointer data)
   g_assert_null (bd_desk_context_get_username (f->ctx));
 }
 
+/* A desk screen of 1280 px (the test screen; 1280x1024 desk monitors are
+ * common) shows the whole window, Admit included, with a traveller on it. */
+static void
+test_window_fits_screen (Fx *f, gconstpointer data)
+{
+  GtkWidget *win, *stack, *page;
+  int min_width = 0, min_height = 0;
+
+  gtk_widget_destroy (f->window);
+  login_with_shift (f, "g1");
+  win = bd_window_new (NULL, f->ctx);
+  f->window = win;
+  gtk_widget_show (win);
+  stack = child (win, BD_TYPE_WINDOW, "stack");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "registration");
+  page = gtk_stack_get_child_by_name (GTK_STACK (stack), "registration");
+  set_mrz_and_wait (page, MRZ_DEU);
+  gtk_widget_get_preferred_width (win, &min_width, NULL);
+  gtk_widget_get_preferred_height (win, &min_height, NULL);
+  g_test_message ("window minimum size with a traveller: %d x %d", min_width, min_height);
+  g_assert_cmpint (min_width, <=, 1280);
+  g_assert_cmpint (min_height, <=, 1024);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1178,6 +1385,10 @@ main (int argc, char **argv)
    * is still wanted for the UTF-8 in messages and labels. */
   setlocale (LC_CTYPE, "");
   gtk_test_init (&argc, &argv, NULL);
+  /* The parent reports a failed child and goes on to the next test; a
+   * child stops at its first failure. */
+  if (!g_test_subprocess ())
+    g_test_set_nonfatal_assertions ();
 
   FX_ADD ("/desk/login/wrong-password", test_login_wrong_password);
   FX_ADD ("/desk/login/empty-username", test_login_empty_username);
@@ -1200,9 +1411,18 @@ main (int argc, char **argv)
   FX_ADD ("/desk/registration/garbage", test_registration_garbage);
   FX_ADD ("/desk/registration/keyed-by-hand", test_registration_keyed_by_hand);
   FX_ADD ("/desk/registration/wedge-enter-admits", test_registration_wedge_enter_admits);
+  FX_ADD ("/desk/registration/direction-default-per-traveller",
+          test_registration_direction_default_per_traveller);
+  FX_ADD ("/desk/registration/overstay", test_registration_overstay);
+  FX_ADD ("/desk/registration/double-click-records-once",
+          test_registration_double_click_records_once);
+  FX_ADD ("/desk/registration/wedge-enter-incomplete", test_registration_wedge_enter_incomplete);
+  FX_ADD ("/desk/registration/destroyed-while-recording",
+          test_registration_destroyed_while_recording);
   FX_ADD ("/desk/refuse-dialog/reasons", test_refuse_dialog_reasons);
   FX_ADD ("/desk/override-dialog/getters", test_override_dialog_getters);
   FX_ADD ("/desk/window/follows-session", test_window_follows_session);
+  FX_ADD ("/desk/window/fits-screen", test_window_fits_screen);
 
   return g_test_run ();
 }

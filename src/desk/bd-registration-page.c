@@ -337,14 +337,15 @@ on_preview_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       set_status (self, error->message);
       return;
     }
-  /* The direction follows the traveller's last crossing until the guard
-   * chooses one. */
-  if (!self->direction_touched && p->has_history &&
-      (p->last_was_entry ? BD_DIRECTION_EXIT : BD_DIRECTION_ENTRY) != current_direction (self))
+  /* The direction follows the traveller's last crossing (entry for a
+   * first-time traveller) until the guard chooses one. */
+  if (!self->direction_touched &&
+      ((p->has_history && p->last_was_entry) ? BD_DIRECTION_EXIT : BD_DIRECTION_ENTRY) !=
+      current_direction (self))
     {
       self->filling = TRUE;
       gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->direction),
-                                   p->last_was_entry ? "exit" : "entry");
+                                   (p->has_history && p->last_was_entry) ? "exit" : "entry");
       self->filling = FALSE;
       request_preview (self);
       return;
@@ -541,8 +542,11 @@ blocking_lines (GPtrArray *checks)
 }
 
 static void
-on_override_response_cb (GtkDialog *dialog, int response, Decision *d)
+on_override_response_cb (GtkDialog *dialog, int response, gpointer user_data)
 {
+  /* The dialog owns the decision until answered; destroyed unanswered
+   * (its page went away), it frees it. */
+  Decision *d = g_object_steal_data (G_OBJECT (dialog), "bd-decision");
   BdRegistrationPage *self = d->self;
 
   self->busy = FALSE;
@@ -576,6 +580,12 @@ on_register_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *uuid = bd_desk_context_register_finish (BD_DESK_CONTEXT (source), result,
                                                           &checks, &error);
 
+  /* The page is gone (window closed): nothing to show. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      decision_free (d);
+      return;
+    }
   if (uuid != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Recorded: %s, %s"),
@@ -599,7 +609,12 @@ on_register_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       /* Not gtk_dialog_run: a nested loop would hold up whoever clicked
        * (an accessibility client waits for its action to return). */
       self->busy = TRUE;
-      g_signal_connect (dialog, "response", G_CALLBACK (on_override_response_cb), d);
+      g_object_set_data_full (G_OBJECT (dialog), "bd-decision", d,
+                              (GDestroyNotify) decision_free);
+      g_signal_connect (dialog, "response", G_CALLBACK (on_override_response_cb), NULL);
+      /* The dialog must not outlive the page it answers for. */
+      g_signal_connect_object (self, "destroy", G_CALLBACK (gtk_widget_destroy), dialog,
+                               G_CONNECT_SWAPPED);
       gtk_widget_show (dialog);
       return;
     }
