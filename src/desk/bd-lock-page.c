@@ -6,10 +6,7 @@
 #include "bd-lock-page.h"
 
 struct _BdLockPage {
-  GtkBox parent_instance;
-
-  BdDeskContext *context;
-  GCancellable *cancellable;
+  BdPage parent_instance;
 
   GtkWidget *username;
   GtkWidget *password;
@@ -17,20 +14,13 @@ struct _BdLockPage {
   GtkWidget *message;
 };
 
-G_DEFINE_FINAL_TYPE (BdLockPage, bd_lock_page, GTK_TYPE_BOX)
-
-enum {
-  PROP_0,
-  PROP_CONTEXT,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (BdLockPage, bd_lock_page, BD_TYPE_PAGE)
 
 enum {
   UNLOCKED,
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
@@ -59,50 +49,17 @@ on_unlock_button_clicked_cb (BdLockPage *self)
 {
   gtk_label_set_text (GTK_LABEL (self->message), _("Checking…"));
   gtk_widget_set_sensitive (self->unlock_button, FALSE);
-  bd_desk_context_unlock_async (self->context, gtk_entry_get_text (GTK_ENTRY (self->username)),
+  bd_desk_context_unlock_async (bd_page_get_context (BD_PAGE (self)),
+                                gtk_entry_get_text (GTK_ENTRY (self->username)),
                                 gtk_entry_get_text (GTK_ENTRY (self->password)),
-                                self->cancellable, on_unlock_done_cb, self);
-}
-
-static void
-bd_lock_page_dispose (GObject *object)
-{
-  BdLockPage *self = BD_LOCK_PAGE (object);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->context);
-  G_OBJECT_CLASS (bd_lock_page_parent_class)->dispose (object);
-}
-
-static void
-bd_lock_page_set_property (GObject *object, guint prop_id, const GValue *value,
-                           GParamSpec *pspec)
-{
-  BdLockPage *self = BD_LOCK_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+                                bd_page_get_cancellable (BD_PAGE (self)), on_unlock_done_cb, self);
 }
 
 static void
 bd_lock_page_class_init (BdLockPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = bd_lock_page_dispose;
-  object_class->set_property = bd_lock_page_set_property;
-  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, BD_TYPE_DESK_CONTEXT,
-                                                  G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY |
-                                                  G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
   signals[UNLOCKED] = g_signal_new ("unlocked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                     NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -119,7 +76,6 @@ static void
 bd_lock_page_init (BdLockPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
 }
 
 GtkWidget *
@@ -131,7 +87,7 @@ bd_lock_page_new (BdDeskContext *context)
 void
 bd_lock_page_reset (BdLockPage *self)
 {
-  const char *user = bd_desk_context_get_username (self->context);
+  const char *user = bd_desk_context_get_username (bd_page_get_context (BD_PAGE (self)));
 
   gtk_entry_set_text (GTK_ENTRY (self->username), user != NULL ? user : "");
   gtk_entry_set_text (GTK_ENTRY (self->password), "");

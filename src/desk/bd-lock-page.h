@@ -5,12 +5,12 @@
 
 #include <gtk/gtk.h>
 
-#include "bd-desk-context.h"
+#include "bd-page.h"
 
 G_BEGIN_DECLS
 
 #define BD_TYPE_LOCK_PAGE (bd_lock_page_get_type ())
-G_DECLARE_FINAL_TYPE (BdLockPage, bd_lock_page, BD, LOCK_PAGE, GtkBox)
+G_DECLARE_FINAL_TYPE (BdLockPage, bd_lock_page, BD, LOCK_PAGE, BdPage)
 
 GtkWidget *bd_lock_page_new   (BdDeskContext *context);
 /* Prepares the page for the officer now locked out; focus on the password. */

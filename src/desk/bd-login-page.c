@@ -6,10 +6,7 @@
 #include "bd-login-page.h"
 
 struct _BdLoginPage {
-  GtkBox parent_instance;
-
-  BdDeskContext *context;
-  GCancellable *cancellable;
+  BdPage parent_instance;
 
   GtkWidget *username;
   GtkWidget *password;
@@ -17,15 +14,8 @@ struct _BdLoginPage {
   GtkWidget *message;
 };
 
-G_DEFINE_FINAL_TYPE (BdLoginPage, bd_login_page, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (BdLoginPage, bd_login_page, BD_TYPE_PAGE)
 
-enum {
-  PROP_0,
-  PROP_CONTEXT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 static void
 on_login_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -59,9 +49,9 @@ on_login_button_clicked_cb (BdLoginPage *self)
     }
   gtk_label_set_text (GTK_LABEL (self->message), _("Checking…"));
   gtk_widget_set_sensitive (self->login_button, FALSE);
-  bd_desk_context_login_async (self->context, username,
+  bd_desk_context_login_async (bd_page_get_context (BD_PAGE (self)), username,
                                gtk_entry_get_text (GTK_ENTRY (self->password)),
-                               self->cancellable, on_login_done_cb, self);
+                               bd_page_get_cancellable (BD_PAGE (self)), on_login_done_cb, self);
 }
 
 static void
@@ -71,44 +61,9 @@ on_password_activate_cb (BdLoginPage *self)
 }
 
 static void
-bd_login_page_dispose (GObject *object)
-{
-  BdLoginPage *self = BD_LOGIN_PAGE (object);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->context);
-  G_OBJECT_CLASS (bd_login_page_parent_class)->dispose (object);
-}
-
-static void
-bd_login_page_set_property (GObject *object, guint prop_id, const GValue *value,
-                            GParamSpec *pspec)
-{
-  BdLoginPage *self = BD_LOGIN_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 bd_login_page_class_init (BdLoginPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  object_class->dispose = bd_login_page_dispose;
-  object_class->set_property = bd_login_page_set_property;
-  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, BD_TYPE_DESK_CONTEXT,
-                                                  G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY |
-                                                  G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/borderdesk/Desk/bd-login-page.ui");
@@ -124,7 +79,6 @@ static void
 bd_login_page_init (BdLoginPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
 }
 
 GtkWidget *

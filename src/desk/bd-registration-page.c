@@ -10,11 +10,9 @@
 #include "bd-registration-page.h"
 
 struct _BdRegistrationPage {
-  GtkBox parent_instance;
+  BdPage parent_instance;
 
-  BdDeskContext *context;
   GCancellable *preview_cancellable;
-  GCancellable *cancellable;
   BdMrz *mrz;                /* the parsed zone, NULL when none is complete */
   char *correction;          /* the corrected zone offered, or NULL */
   gboolean filling;          /* fields being set from the MRZ, not by the guard */
@@ -57,15 +55,8 @@ struct _BdRegistrationPage {
   GtkWidget *refer_button;
 };
 
-G_DEFINE_FINAL_TYPE (BdRegistrationPage, bd_registration_page, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (BdRegistrationPage, bd_registration_page, BD_TYPE_PAGE)
 
-enum {
-  PROP_0,
-  PROP_CONTEXT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 static void request_preview (BdRegistrationPage *self);
 
@@ -371,7 +362,7 @@ request_preview (BdRegistrationPage *self)
       return;
     }
   self->preview_cancellable = g_cancellable_new ();
-  bd_desk_context_preview_async (self->context, r, self->preview_cancellable,
+  bd_desk_context_preview_async (bd_page_get_context (BD_PAGE (self)), r, self->preview_cancellable,
                                  on_preview_done_cb, self);
 }
 
@@ -643,8 +634,9 @@ submit (Decision *d, const char *supervisor, const char *password, const char *r
     replace_str (&r->note, d->note);
   self->busy = TRUE;
   set_status (self, _("Recording…"));
-  bd_desk_context_register_async (self->context, r, supervisor, password, reason,
-                                  self->cancellable, on_register_done_cb, d);
+  bd_desk_context_register_async (bd_page_get_context (BD_PAGE (self)), r, supervisor, password,
+                                  reason, bd_page_get_cancellable (BD_PAGE (self)),
+                                  on_register_done_cb, d);
 }
 
 static void
@@ -709,28 +701,9 @@ bd_registration_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->preview_cancellable);
   g_clear_object (&self->preview_cancellable);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->context);
   g_clear_pointer (&self->mrz, bd_mrz_free);
   g_clear_pointer (&self->correction, g_free);
   G_OBJECT_CLASS (bd_registration_page_parent_class)->dispose (object);
-}
-
-static void
-bd_registration_page_set_property (GObject *object, guint prop_id, const GValue *value,
-                                   GParamSpec *pspec)
-{
-  BdRegistrationPage *self = BD_REGISTRATION_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -740,11 +713,6 @@ bd_registration_page_class_init (BdRegistrationPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bd_registration_page_dispose;
-  object_class->set_property = bd_registration_page_set_property;
-  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, BD_TYPE_DESK_CONTEXT,
-                                                  G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY |
-                                                  G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/borderdesk/Desk/bd-registration-page.ui");
@@ -796,7 +764,6 @@ static void
 bd_registration_page_init (BdRegistrationPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->mrz_view)),
                             "changed", G_CALLBACK (on_mrz_buffer_changed_cb), self);
 }

@@ -9,12 +9,12 @@
 
 #include <gtk/gtk.h>
 
-#include "bd-desk-context.h"
+#include "bd-page.h"
 
 G_BEGIN_DECLS
 
 #define BD_TYPE_REGISTRATION_PAGE (bd_registration_page_get_type ())
-G_DECLARE_FINAL_TYPE (BdRegistrationPage, bd_registration_page, BD, REGISTRATION_PAGE, GtkBox)
+G_DECLARE_FINAL_TYPE (BdRegistrationPage, bd_registration_page, BD, REGISTRATION_PAGE, BdPage)
 
 GtkWidget *bd_registration_page_new   (BdDeskContext *context);
 /* Clears the page for the next traveller; focus in "MRZ". */

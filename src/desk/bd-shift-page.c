@@ -6,10 +6,7 @@
 #include "bd-shift-page.h"
 
 struct _BdShiftPage {
-  GtkBox parent_instance;
-
-  BdDeskContext *context;
-  GCancellable *cancellable;
+  BdPage parent_instance;
 
   GtkWidget *greeting;
   GtkWidget *lane;
@@ -17,15 +14,8 @@ struct _BdShiftPage {
   GtkWidget *message;
 };
 
-G_DEFINE_FINAL_TYPE (BdShiftPage, bd_shift_page, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (BdShiftPage, bd_shift_page, BD_TYPE_PAGE)
 
-enum {
-  PROP_0,
-  PROP_CONTEXT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 static void
 on_open_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -47,49 +37,16 @@ on_open_button_clicked_cb (BdShiftPage *self)
 {
   gtk_label_set_text (GTK_LABEL (self->message), "");
   gtk_widget_set_sensitive (self->open_button, FALSE);
-  bd_desk_context_open_shift_async (self->context, gtk_entry_get_text (GTK_ENTRY (self->lane)),
-                                    self->cancellable, on_open_done_cb, self);
-}
-
-static void
-bd_shift_page_dispose (GObject *object)
-{
-  BdShiftPage *self = BD_SHIFT_PAGE (object);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->context);
-  G_OBJECT_CLASS (bd_shift_page_parent_class)->dispose (object);
-}
-
-static void
-bd_shift_page_set_property (GObject *object, guint prop_id, const GValue *value,
-                            GParamSpec *pspec)
-{
-  BdShiftPage *self = BD_SHIFT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  bd_desk_context_open_shift_async (bd_page_get_context (BD_PAGE (self)),
+                                    gtk_entry_get_text (GTK_ENTRY (self->lane)),
+                                    bd_page_get_cancellable (BD_PAGE (self)), on_open_done_cb,
+                                    self);
 }
 
 static void
 bd_shift_page_class_init (BdShiftPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  object_class->dispose = bd_shift_page_dispose;
-  object_class->set_property = bd_shift_page_set_property;
-  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, BD_TYPE_DESK_CONTEXT,
-                                                  G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY |
-                                                  G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/borderdesk/Desk/bd-shift-page.ui");
@@ -104,7 +61,6 @@ static void
 bd_shift_page_init (BdShiftPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
 }
 
 GtkWidget *
@@ -120,8 +76,8 @@ bd_shift_page_reset (BdShiftPage *self)
 
   /* Translators: the officer's username and the desk, such as UTO-ALP/1. */
   text = g_strdup_printf (_("%s at desk %s: no shift is open"),
-                          bd_desk_context_get_username (self->context),
-                          bd_desk_context_get_desk_id (self->context));
+                          bd_desk_context_get_username (bd_page_get_context (BD_PAGE (self))),
+                          bd_desk_context_get_desk_id (bd_page_get_context (BD_PAGE (self))));
   gtk_label_set_text (GTK_LABEL (self->greeting), text);
   gtk_label_set_text (GTK_LABEL (self->message), "");
   gtk_widget_grab_focus (self->open_button);
