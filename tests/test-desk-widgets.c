@@ -24,7 +24,12 @@
  * MRZs are literal TD3 zones built by tests/integration/test_cli.py's
  * independent builder (ICAO 9303 check digits), not by the code under test.
  */
+#define _GNU_SOURCE  /* posix_openpt, ptsname */
 #include "config.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <locale.h>
 #include <string.h>
@@ -34,6 +39,7 @@
 #include "bd-crossing.h"
 #include "bd-desk-context.h"
 #include "bd-login-page.h"
+#include "bd-mrz-reader.h"
 #include "bd-override-dialog.h"
 #include "bd-refuse-dialog.h"
 #include "bd-registration-page.h"
@@ -723,6 +729,54 @@ test_registration_bad_check_digit (Fx *f, gconstpointer data)
   g_assert_cmpstr (label_text (REG (page, "mrz_message")), ==, "Machine readable zone valid");
 }
 
+static void send_key (GtkWidget *widget, guint keyval);
+
+static void
+on_reader_zone_cb (BdMrzReader *reader, const char *text, GtkWidget *page)
+{
+  bd_registration_page_set_mrz_from_reader (BD_REGISTRATION_PAGE (page), text);
+}
+
+/* A serial reader through a pty pair: the zone written to the pty fills
+ * the form, Enter admits, and the crossing says it was read by a reader. */
+static void
+test_registration_serial_reader (Fx *f, gconstpointer data)
+{
+  static const char wire[] = "P<DEUMUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<\r\n"
+                             "C01X00T478DEU6408125F3001318<<<<<<<<<<<<<<06\r\n";
+  g_autoptr(BdMrzReader) reader = NULL;
+  g_autoptr(JsonArray) list = NULL;
+  GtkWidget *page;
+  int master;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  master = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  reader = bd_mrz_reader_new (ptsname (master));
+  g_signal_connect (reader, "zone", G_CALLBACK (on_reader_zone_cb), page);
+  bd_mrz_reader_start (reader);
+  g_assert_cmpint (bd_mrz_reader_get_state (reader), ==, BD_MRZ_READER_READY);
+
+  g_assert_cmpint (write (master, wire, sizeof wire - 1), ==, (gssize) (sizeof wire - 1));
+  WAIT_UNTIL (g_strcmp0 (entry_text (page, "surname"), "MUSTERMANN") == 0);
+  WAIT_UNTIL (n_check_rows (page) > 0);
+  g_assert_cmpstr (entry_text (page, "number"), ==, "C01X00T47");
+  g_assert_true (gtk_widget_is_focus (REG (page, "mrz")));
+
+  /* Scan, then Enter. */
+  send_key (REG (page, "mrz"), GDK_KEY_Return);
+  WAIT_UNTIL (status_is_recorded (page));
+  list = db_crossings (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0),
+                                                  "source"), ==, "mrz-reader");
+  bd_mrz_reader_stop (reader);
+  close (master);
+}
+
 static void
 test_registration_admit (Fx *f, gconstpointer data)
 {
@@ -1400,6 +1454,7 @@ main (int argc, char **argv)
   FX_ADD ("/desk/registration/national-no-stay-rule", test_registration_national_no_stay_rule);
   FX_ADD ("/desk/registration/bad-check-digit", test_registration_bad_check_digit);
   FX_ADD ("/desk/registration/admit", test_registration_admit);
+  FX_ADD ("/desk/registration/serial-reader", test_registration_serial_reader);
   FX_ADD ("/desk/registration/returning-exit", test_registration_returning_exit);
   FX_ADD ("/desk/registration/direction-chosen-by-guard",
           test_registration_direction_chosen_by_guard);
