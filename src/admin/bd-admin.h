@@ -34,6 +34,8 @@ int bd_admin_stay      (BdAdmin *admin, int argc, char **argv);
 int bd_admin_shift     (BdAdmin *admin, int argc, char **argv);
 int bd_admin_audit     (BdAdmin *admin, int argc, char **argv);
 int bd_admin_demo      (BdAdmin *admin, int argc, char **argv);
+int bd_admin_watchlist (BdAdmin *admin, int argc, char **argv);
+int bd_admin_screen    (BdAdmin *admin, int argc, char **argv);
 
 /* Helpers shared by the groups (bd-admin-util.c). */
 

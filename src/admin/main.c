@@ -26,6 +26,8 @@ static const struct {
   { "shift", bd_admin_shift, "list shifts, report on one, sign one off" },
   { "audit", bd_admin_audit, "verify the audit chain" },
   { "demo", bd_admin_demo, "add synthetic demo data" },
+  { "watchlist", bd_admin_watchlist, "import a local watchlist CSV; show the loaded lists" },
+  { "screen", bd_admin_screen, "screen one identity against the watchlists" },
 };
 
 static void

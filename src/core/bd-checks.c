@@ -8,6 +8,7 @@
 #include "bd-country.h"
 #include "bd-date.h"
 #include "bd-history.h"
+#include "bd-watchlist.h"
 
 #define IDENTITY_ERROR (g_quark_from_static_string ("bd-identity-error-quark"))
 
@@ -371,6 +372,8 @@ bd_checks_run_document (BdDb             *db,
   document_validity (identity, day, checks);
   country_codes (identity, checks);
   if (!document_holder (db, identity, checks, error))
+    return FALSE;
+  if (!bd_watchlist_screen_checks (db, identity, checks, error))
     return FALSE;
   return stay_rule (db, post, identity, direction, day, checks, error);
 }

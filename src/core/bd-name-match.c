@@ -113,26 +113,26 @@ consonants (const char *fold, char *out, gsize size)
   out[n] = '\0';
 }
 
-/* One or two typing or OCR errors: bounded edit distance on the letters
- * and on the folds, and Jaro-Winkler for what edit distance undervalues
- * (transposed neighbours in long names). */
+/* One or two typing or OCR errors: bounded edit distance on the letters,
+ * worth less on short names (JOHN / JOAN differ by as much as one typo),
+ * and Jaro-Winkler within that distance, which values transposed
+ * neighbours and long common starts more. */
 static double
 typo_similarity (const BdNameUnit *a, const BdNameUnit *b)
 {
   gsize min_len = MIN (strlen (a->text), strlen (b->text));
-  gsize min_fold = MIN (strlen (a->fold), strlen (b->fold));
   double best = 0.0, jw;
   guint d;
 
-  if (min_len < 4)
+  if (min_len < 3)
     return 0.0;
   d = bd_name_edit_distance (a->text, b->text, 2);
+  if (d > 2)
+    return 0.0;
   if (d == 1)
-    best = 0.90;
+    best = min_len >= 6 ? 0.90 : min_len == 5 ? 0.85 : min_len == 4 ? 0.80 : 0.77;
   else if (d == 2 && min_len >= 7)
     best = 0.82;
-  if (best < 0.88 && min_fold >= 4 && bd_name_edit_distance (a->fold, b->fold, 1) == 1)
-    best = 0.88;
   jw = bd_name_jaro_winkler (a->text, b->text);
   if (jw >= 0.92)
     best = MAX (best, jw - 0.05);
@@ -168,8 +168,9 @@ bd_name_unit_similarity (const BdNameUnit *a, const BdNameUnit *b, BdNameRule *r
     {
       gsize n = strlen (a->fold);
 
+      /* A fold keeps little of a short name (LI, LEE and LU fold alike). */
       *rule = BD_NAME_RULE_SPELLING;
-      return n >= 4 ? 0.92 : n == 3 ? 0.85 : 0.80;
+      return n >= 5 ? 0.92 : n == 4 ? 0.88 : n == 3 ? 0.82 : 0.75;
     }
   if (a->vowelless || b->vowelless)
     {
@@ -184,16 +185,16 @@ bd_name_unit_similarity (const BdNameUnit *a, const BdNameUnit *b, BdNameRule *r
         }
     }
   sim = typo_similarity (a, b);
+  /* A truncated MRZ name field cuts the last name short. */
+  if (MIN (la, lb) >= 4 && la != lb && strncmp (a->text, b->text, MIN (la, lb)) == 0)
+    {
+      *rule = BD_NAME_RULE_SHORTENED;
+      return MAX (sim, 0.85);
+    }
   if (sim >= BD_NAME_MATCH_MIN)
     {
       *rule = BD_NAME_RULE_TYPO;
       return sim;
-    }
-  if (MIN (la, lb) >= 4 && la != lb &&
-      strncmp (a->text, b->text, MIN (la, lb)) == 0)
-    {
-      *rule = BD_NAME_RULE_SHORTENED;
-      return 0.85;
     }
   if (a->field == BD_NAME_GIVEN && b->field == BD_NAME_GIVEN && (la == 1) != (lb == 1) &&
       a->text[0] == b->text[0])
@@ -202,7 +203,7 @@ bd_name_unit_similarity (const BdNameUnit *a, const BdNameUnit *b, BdNameRule *r
       return 0.78;
     }
   *rule = BD_NAME_RULE_NONE;
-  return 0.5 * bd_name_jaro_winkler (a->text, b->text);
+  return 0.0;
 }
 
 const char *

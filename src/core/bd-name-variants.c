@@ -3,9 +3,10 @@
  * Each line is one name as Arabic, Cyrillic, Greek, Chinese and Latin
  * writers romanise it; the first spelling is the group's canonical one.
  * A token belongs to a group when it is one of the spellings, or when its
- * fold (bd_name_fold) equals a spelling's fold and is at least four
+ * fold (bd_name_fold) equals a spelling's fold and is at least five
  * characters long: so MOHAMMAD, which folds like MOHAMMED, joins without
- * being listed, while short folds (IAN, ANN) do not join by accident.
+ * being listed, while short folds (MOREAU and MARIE both fold to MARA) do
+ * not join by accident.
  *
  * The generic rules of the fold already cover most variation (doubled
  * letters, OU/U, KH/H, J/Y/I, -OFF/-OV ...); a group is needed where
@@ -16,6 +17,8 @@
 #include <string.h>
 
 #include "bd-name.h"
+
+#define MIN_FOLD 5
 
 static const char *const groups[] = {
   /* Arabic, Persian, Turkish, West African */
@@ -71,7 +74,7 @@ static const char *const groups[] = {
   "OLGA OLHA VOLHA",
   "ELENA YELENA OLENA ALENA HELENA HELENE JELENA ELENI",
   "NATALIA NATALYA NATALIYA NATALIIA NATALJA NATALIE NATHALIE",
-  "MARIA MARIYA MARIIA MARIJA MARYAM MARIAM MIRIAM MARIE",
+  "MARIA MARIYA MARIIA MARIJA MARYAM MARIAM MIRIAM MARIE MARY",
   "EKATERINA YEKATERINA KATERYNA CATHERINE KATHARINA CATARINA CATERINA KATARZYNA KATERINA "
     "KATHERINE KATSIARYNA",
   "ANNA HANNA GANNA HANNAH",
@@ -120,7 +123,7 @@ build_tables (gpointer data)
           /* The first group to claim a spelling keeps it. */
           if (!g_hash_table_contains (t->by_text, names[i]))
             g_hash_table_insert (t->by_text, g_strdup (names[i]), g_strdup (names[0]));
-          if (strlen (fold) >= 4 && !g_hash_table_contains (t->by_fold, fold))
+          if (strlen (fold) >= MIN_FOLD && !g_hash_table_contains (t->by_fold, fold))
             g_hash_table_insert (t->by_fold, fold, g_strdup (names[0]));
           else
             g_free (fold);
@@ -137,7 +140,7 @@ bd_name_variants_lookup (const char *text, const char *fold)
   Tables *t = g_once (&once, build_tables, NULL);
   const char *canonical = g_hash_table_lookup (t->by_text, text);
 
-  if (canonical == NULL && fold != NULL && strlen (fold) >= 4)
+  if (canonical == NULL && fold != NULL && strlen (fold) >= MIN_FOLD)
     canonical = g_hash_table_lookup (t->by_fold, fold);
   return canonical;
 }

@@ -101,30 +101,44 @@ is_arabic (gunichar c)
   return c >= 0x0600 && c <= 0x06FF;
 }
 
-/* Appends the A-Z reading of @c; letters of no known script are dropped. */
-static void
-append_letter (GString *out, gunichar c, gboolean brief)
+/* @c in upper case without its accents, when that is what the tables know. */
+static gunichar
+base_letter (gunichar c)
 {
   gunichar decomposed[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
-  const Letter *l;
 
   c = g_unichar_toupper (c);
+  if ((c >= 'A' && c <= 'Z') || find_letter (c) != NULL)
+    return c;
+  if (g_unichar_fully_decompose (c, FALSE, decomposed, G_N_ELEMENTS (decomposed)) > 0)
+    return decomposed[0];
+  return c;
+}
+
+/* Appends the A-Z reading of @c (@previous: the letter before it, for
+ * the Greek digraphs ΟΥ, ΑΥ, ΕΥ); letters of no known script are dropped. */
+static void
+append_letter (GString *out, gunichar c, gunichar previous, gboolean brief)
+{
+  const Letter *l;
+
+  c = base_letter (c);
   if (c >= 'A' && c <= 'Z')
     {
       g_string_append_c (out, (char) c);
       return;
     }
-  l = find_letter (c);
-  if (l == NULL && g_unichar_fully_decompose (c, FALSE, decomposed, G_N_ELEMENTS (decomposed)) > 0)
+  if (c == 0x03A5 && previous == 0x039F)
     {
-      c = decomposed[0];
-      if (c >= 'A' && c <= 'Z')
-        {
-          g_string_append_c (out, (char) c);
-          return;
-        }
-      l = find_letter (c);
+      g_string_append_c (out, 'U');
+      return;
     }
+  if (c == 0x03A5 && (previous == 0x0391 || previous == 0x0395))
+    {
+      g_string_append_c (out, 'V');
+      return;
+    }
+  l = find_letter (c);
   if (l != NULL)
     g_string_append (out, brief && l->brief != NULL ? l->brief : l->full);
 }
@@ -133,14 +147,24 @@ static char *
 transliterate_token (const char *start, const char *end, gboolean brief, gboolean *vowelless)
 {
   GString *out = g_string_new (NULL);
+  gunichar previous = 0;
 
   for (const char *p = start; p < end; p = g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar c = (guchar) *p < 0x80 ? (gunichar) *p : g_utf8_get_char (p);
 
+      if (c < 0x80)
+        {
+          /* ASCII, most names: letters upper-cased, the rest dropped. */
+          if (g_ascii_isalpha ((char) c))
+            g_string_append_c (out, g_ascii_toupper ((char) c));
+          previous = c;
+          continue;
+        }
       if (vowelless != NULL && is_arabic (c))
         *vowelless = TRUE;
-      append_letter (out, c, brief);
+      append_letter (out, c, previous, brief);
+      previous = base_letter (c);
     }
   return g_string_free (out, FALSE);
 }
@@ -181,12 +205,14 @@ is_vowel (char c)
 static const struct {
   const char *from;
   const char *to;
+  gsize length;
 } digraphs[] = {
-  { "TSCH", "C" }, { "SHCH", "SC" }, { "SZCZ", "SC" },
-  { "SCH", "S" }, { "TCH", "C" }, { "DZH", "J" },
-  { "CH", "C" }, { "CZ", "C" }, { "CS", "C" }, { "SH", "S" }, { "SZ", "S" }, { "ZH", "Z" },
-  { "KH", "H" }, { "GH", "G" }, { "PH", "F" }, { "TH", "T" }, { "DH", "D" }, { "CK", "K" },
-  { "QU", "K" }, { "DJ", "J" },
+  { "TSCH", "C", 4 }, { "SHCH", "SC", 4 }, { "SZCZ", "SC", 4 },
+  { "SCH", "S", 3 }, { "TCH", "C", 3 }, { "DZH", "J", 3 },
+  { "CH", "C", 2 }, { "CZ", "C", 2 }, { "CS", "C", 2 }, { "SH", "S", 2 }, { "SZ", "S", 2 },
+  { "ZH", "S", 2 }, { "KH", "H", 2 }, { "GH", "G", 2 }, { "PH", "F", 2 }, { "TH", "T", 2 },
+  { "DH", "D", 2 }, { "CK", "K", 2 }, { "QU", "K", 2 }, { "DJ", "J", 2 }, { "TS", "S", 2 },
+  { "TZ", "S", 2 },
 };
 
 /* Emits @c into @out: every vowel (J and Y too) as one 'A' per run, a
@@ -230,11 +256,16 @@ bd_name_fold (const char *text)
       const char *s = in->str + i;
       gboolean matched = FALSE;
 
-      for (guint d = 0; d < G_N_ELEMENTS (digraphs) && !matched; d++)
-        {
-          gsize len = strlen (digraphs[d].from);
+      /* Every digraph starts with one of these letters and has one of
+       * the others second. */
+      gboolean candidate = strchr ("TSCDKGPQZ", *s) != NULL && s[1] != '\0' &&
+                           strchr ("HZCSUKJ", s[1]) != NULL;
 
-          if (strncmp (s, digraphs[d].from, len) == 0)
+      for (guint d = 0; candidate && d < G_N_ELEMENTS (digraphs) && !matched; d++)
+        {
+          gsize len = digraphs[d].length;
+
+          if (s[0] == digraphs[d].from[0] && strncmp (s, digraphs[d].from, len) == 0)
             {
               for (const char *t = digraphs[d].to; *t != '\0'; t++)
                 emit (out, *t);
@@ -256,6 +287,9 @@ bd_name_fold (const char *text)
           break;
         case 'W':
           emit (out, 'V');
+          break;
+        case 'Z':
+          emit (out, 'S');
           break;
         case 'X':
           emit (out, 'K');
@@ -480,7 +514,8 @@ add_field (BdName *name, const char *utf8, BdNameField field)
               vowelless |= t->vowelless;
             }
           if (covers != 0)
-            add_unit (name, field, BD_NAME_UNIT_JOINED, raw, join (tokens, from, ends[e], FALSE, NULL),
+            add_unit (name, field, BD_NAME_UNIT_JOINED, raw,
+                      join (tokens, from, ends[e], FALSE, NULL),
                       join (tokens, from, ends[e], TRUE, NULL), covers, vowelless);
         }
     }

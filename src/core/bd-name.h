@@ -7,10 +7,12 @@
  *
  *   text      ICAO 9303 part 3 transliteration, A-Z only (MÜLLER -> MUELLER)
  *   alt       the short reading of the umlauts where it differs (MULLER)
- *   fold      a spelling-normal form: KH/H, PH/F, SCH/SH/SZ/S, CH/CZ/TSCH/TCH,
- *             W/V, Q/K, X/KS, C/K or S, J and Y as vowels, every run of vowels
- *             one class, double letters single, -OFF/-OW as -OV, a final H
- *             after a vowel dropped
+ *   fold      a spelling-normal form: KH/H, PH/F, SCH/SH/SZ/ZH/Z/TS/TZ/S,
+ *             CH/CZ/TSCH/TCH, W/V, Q/K, X/KS, C/K or S, J and Y as vowels,
+ *             every run of vowels one class, double letters single,
+ *             -OFF/-OW as -OV, a final H after a vowel dropped (so the
+ *             German and the ICAO readings of Cyrillic meet: KUSNEZOW,
+ *             KUZNETSOV)
  *   skeleton  the fold without its vowels (the first letter kept): the
  *             retrieval key of the watchlist index
  *
@@ -103,8 +105,9 @@ typedef enum {
   BD_NAME_RULE_INITIAL,          /* a single letter and a name starting with it */
 } BdNameRule;
 
-/* Similarity in [0, 1] of two units and the rule that gave it.  Below
- * BD_NAME_MATCH_MIN the units are taken as different (rule NONE). */
+/* Similarity in [0, 1] of two units and the rule that gave it; 0 with
+ * rule NONE when no rule applies (BD_NAME_MATCH_MIN is the least a rule
+ * gives). */
 #define BD_NAME_MATCH_MIN 0.75
 double       bd_name_unit_similarity (const BdNameUnit *a, const BdNameUnit *b, BdNameRule *rule);
 const char  *bd_name_rule_to_string  (BdNameRule rule);
