@@ -1402,9 +1402,27 @@ test_window_follows_session (Fx *f, gconstpointer data)
     g_assert_nonnull (strstr (subtitle, "UTO-ALP/1"));
   }
 
+  /* Changing officer with a shift open asks: close it, or hand over. */
   g_action_group_activate_action (G_ACTION_GROUP (win), "logout", NULL);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "login");
-  g_assert_null (bd_desk_context_get_username (f->ctx));
+  {
+    g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+    GtkWidget *question = NULL;
+    gint64 shift = bd_desk_context_get_shift (f->ctx);
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (GTK_IS_MESSAGE_DIALOG (l->data) &&
+          gtk_window_get_transient_for (GTK_WINDOW (l->data)) == GTK_WINDOW (win))
+        question = l->data;
+    g_assert_nonnull (question);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "registration");
+    gtk_dialog_response (GTK_DIALOG (question), 2 /* hand over */);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "login");
+    g_assert_null (bd_desk_context_get_username (f->ctx));
+
+    /* Handed over, not closed: the officer resumes it at the next login. */
+    login (f, "g1");
+    g_assert_cmpint (bd_desk_context_get_shift (f->ctx), ==, shift);
+  }
 }
 
 /* A desk screen of 1280 px (the test screen; 1280x1024 desk monitors are

@@ -28,6 +28,7 @@ struct _BdWindow {
   GtkWidget *registration_page;
   GtkWidget *lock_page;
   GtkWidget *locked_over;   /* the page the lock covers, NULL when unlocked */
+  gboolean logout_after_close;
   guint idle_source;
 };
 
@@ -117,12 +118,50 @@ on_idle_check_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+enum {
+  LOGOUT_CLOSE_SHIFT = 1,
+  LOGOUT_HAND_OVER = 2,
+};
+
+static void on_close_shift_done_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+on_logout_response_cb (GtkDialog *dialog, int response, BdWindow *self)
+{
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (response == LOGOUT_HAND_OVER)
+    bd_desk_context_logout (self->context);
+  else if (response == LOGOUT_CLOSE_SHIFT)
+    {
+      self->logout_after_close = TRUE;
+      bd_desk_context_close_shift_async (self->context, NULL, self->cancellable,
+                                         on_close_shift_done_cb, self);
+    }
+}
+
+/* Changing officer: the leaving officer closes the shift, or hands the
+ * desk over with the shift left open (they resume it at their next login). */
 static void
 logout_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   BdWindow *self = user_data;
+  GtkWidget *dialog;
 
-  bd_desk_context_logout (self->context);
+  if (bd_desk_context_get_shift (self->context) == 0)
+    {
+      bd_desk_context_logout (self->context);
+      return;
+    }
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL, GTK_MESSAGE_QUESTION,
+                                   GTK_BUTTONS_NONE, _("Your shift is still open"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+    _("Close it now, or log out and hand over the desk with your shift left open."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Hand over"), LOGOUT_HAND_OVER,
+                          _("_Close shift and log out"), LOGOUT_CLOSE_SHIFT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), LOGOUT_CLOSE_SHIFT);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_logout_response_cb), self, 0);
+  gtk_widget_show (dialog);
 }
 
 static void
@@ -172,8 +211,12 @@ on_close_shift_done_cb (GObject *source, GAsyncResult *result, gpointer user_dat
   if (report != NULL)
     {
       show_summary (self, report);
+      if (self->logout_after_close)
+        bd_desk_context_logout (self->context);
+      self->logout_after_close = FALSE;
       return;
     }
+  self->logout_after_close = FALSE;
   dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL, GTK_MESSAGE_ERROR,
                                    GTK_BUTTONS_CLOSE, "%s", error->message);
   g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
