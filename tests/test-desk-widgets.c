@@ -708,8 +708,15 @@ test_registration_bad_check_digit (Fx *f, gconstpointer data)
   g_test_message ("check-digits row: %s", row);
   g_assert_true (check_row_is (page, "check-digits", "Block"));
   g_assert_nonnull (strstr (label_text (REG (page, "mrz_message")), "birth date check digit"));
-  /* The fields still show what the zone says. */
+  /* The fields still show what the zone says; the one whose check digit
+   * fails is marked, the others are not. */
   g_assert_cmpstr (entry_text (page, "surname"), ==, "MUSTERMANN");
+  g_assert_nonnull (gtk_entry_get_icon_name (GTK_ENTRY (REG (page, "birth_date")),
+                                             GTK_ENTRY_ICON_SECONDARY));
+  g_assert_null (gtk_entry_get_icon_name (GTK_ENTRY (REG (page, "number")),
+                                          GTK_ENTRY_ICON_SECONDARY));
+  g_assert_null (gtk_entry_get_icon_name (GTK_ENTRY (REG (page, "expiry")),
+                                          GTK_ENTRY_ICON_SECONDARY));
 
   g_assert_true (gtk_widget_get_visible (button));
   label = gtk_button_get_label (GTK_BUTTON (button));

@@ -12,6 +12,7 @@
 #include "bd-officer.h"
 #include "bd-post.h"
 #include "bd-shift.h"
+#include "bd-watchlist.h"
 
 struct _BdDeskContext {
   GObject parent_instance;
@@ -23,6 +24,7 @@ struct _BdDeskContext {
   /* Session: main thread only. */
   BdActor *officer;
   char *desk_id;
+  char *watchlist;    /* what the header says of the loaded lists */
   gint64 shift;
 };
 
@@ -158,7 +160,29 @@ typedef struct {
   BdActor *actor;    /* result */
   gint64 shift;
   char *desk_id;
+  char *watchlist;
 } LoginData;
+
+/* "local v3, 1200 entries, 2026-11-28" per loaded source, or "none loaded". */
+static char *
+describe_watchlists (BdDb *db)
+{
+  g_autoptr(GPtrArray) sources = bd_watchlist_status (db, NULL);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; sources != NULL && i < sources->len; i++)
+    {
+      BdWatchlistStatus *st = sources->pdata[i];
+
+      g_string_append_printf (s, "%s%s v%lld, %lld entries, %.10s", s->len ? "; " : "",
+                              bd_watchlist_source_to_string (st->source), (long long) st->version,
+                              (long long) (st->persons + st->documents),
+                              st->updated != NULL ? st->updated : "");
+    }
+  if (s->len == 0)
+    g_string_append (s, _("none loaded"));
+  return g_string_free (s, FALSE);
+}
 
 static void
 login_data_free (LoginData *d)
@@ -167,6 +191,7 @@ login_data_free (LoginData *d)
   secret_free (d->password);
   bd_actor_free (d->actor);
   g_free (d->desk_id);
+  g_free (d->watchlist);
   g_free (d);
 }
 
@@ -189,6 +214,8 @@ login_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
     d->actor = bd_officer_authenticate (db, d->username, d->password, &error);
   if (d->actor != NULL)
     d->shift = bd_shift_current (db, d->actor->officer_id, &error);
+  if (d->actor != NULL)
+    d->watchlist = describe_watchlists (db);
   release_db (self);
   if (error != NULL)
     {
@@ -225,6 +252,8 @@ bd_desk_context_login_finish (BdDeskContext *self, GAsyncResult *result, GError 
   self->officer = g_steal_pointer (&d->actor);
   g_free (self->desk_id);
   self->desk_id = g_steal_pointer (&d->desk_id);
+  g_free (self->watchlist);
+  self->watchlist = g_steal_pointer (&d->watchlist);
   self->shift = d->shift;
   g_signal_emit (self, signals[SESSION_CHANGED], 0);
   return TRUE;
@@ -579,6 +608,12 @@ bd_desk_context_get_role (BdDeskContext *self)
 }
 
 const char *
+bd_desk_context_get_watchlist (BdDeskContext *self)
+{
+  return self->watchlist;
+}
+
+const char *
 bd_desk_context_get_desk_id (BdDeskContext *self)
 {
   return self->desk_id;
@@ -607,6 +642,7 @@ bd_desk_context_finalize (GObject *object)
   g_mutex_clear (&self->db_lock);
   g_clear_pointer (&self->officer, bd_actor_free);
   g_free (self->desk_id);
+  g_free (self->watchlist);
   g_free (self->db_path);
   G_OBJECT_CLASS (bd_desk_context_parent_class)->finalize (object);
 }

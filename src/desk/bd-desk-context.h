@@ -62,6 +62,8 @@ const char    *bd_desk_context_get_db_path  (BdDeskContext *self);
 const char    *bd_desk_context_get_username (BdDeskContext *self);
 const char    *bd_desk_context_get_role     (BdDeskContext *self);
 const char    *bd_desk_context_get_desk_id  (BdDeskContext *self);
+/* The watchlists loaded at login, for the header bar. */
+const char    *bd_desk_context_get_watchlist (BdDeskContext *self);
 gint64         bd_desk_context_get_shift    (BdDeskContext *self);
 void           bd_desk_context_logout       (BdDeskContext *self);
 

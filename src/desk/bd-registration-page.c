@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "bd-country.h"
 #include "bd-date.h"
 #include "bd-override-dialog.h"
 #include "bd-refuse-dialog.h"
@@ -119,6 +120,44 @@ fill_fields (BdRegistrationPage *self, const BdIdentity *id)
   gtk_entry_set_text (GTK_ENTRY (self->sex), id->sex ? id->sex : "");
   gtk_entry_set_text (GTK_ENTRY (self->expiry), id->expiry ? id->expiry : "");
   self->filling = FALSE;
+}
+
+/* Marks one field valid or not: an icon and a tooltip a guard sees, and an
+ * accessible description a screen reader says. */
+static void
+mark_field (GtkWidget *entry, const char *problem)
+{
+  AtkObject *accessible = gtk_widget_get_accessible (entry);
+
+  gtk_entry_set_icon_from_icon_name (GTK_ENTRY (entry), GTK_ENTRY_ICON_SECONDARY,
+                                     problem != NULL ? "dialog-warning-symbolic" : NULL);
+  gtk_entry_set_icon_tooltip_text (GTK_ENTRY (entry), GTK_ENTRY_ICON_SECONDARY, problem);
+  atk_object_set_description (accessible, problem != NULL ? problem : "");
+  if (problem != NULL)
+    gtk_style_context_add_class (gtk_widget_get_style_context (entry), "field-invalid");
+  else
+    gtk_style_context_remove_class (gtk_widget_get_style_context (entry), "field-invalid");
+}
+
+/* Each field shows whether the zone vouches for it: its check digit, or
+ * for the codes, whether the state is known. */
+static void
+mark_fields (BdRegistrationPage *self, const BdMrz *mrz)
+{
+  const struct { GtkWidget *entry; BdMrzCheck check; const char *problem; } digits[] = {
+    { self->number, BD_MRZ_CHECK_DOCUMENT_NUMBER, N_("the check digit does not match") },
+    { self->birth_date, BD_MRZ_CHECK_BIRTH_DATE, N_("the check digit does not match") },
+    { self->expiry, BD_MRZ_CHECK_EXPIRY_DATE, N_("the check digit does not match") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
+    mark_field (digits[i].entry,
+                mrz != NULL && mrz->checks[digits[i].check] == BD_MRZ_CHECK_FAILED
+                ? _(digits[i].problem) : NULL);
+  mark_field (self->issuing_state, mrz != NULL && mrz->issuing_state != NULL &&
+              !bd_country_is_known (mrz->issuing_state) ? _("unknown country code") : NULL);
+  mark_field (self->nationality, mrz != NULL && mrz->nationality != NULL &&
+              !bd_country_is_known (mrz->nationality) ? _("unknown country code") : NULL);
 }
 
 static void
@@ -386,6 +425,7 @@ on_mrz_buffer_changed_cb (BdRegistrationPage *self)
       BdIdentity empty = { 0, };
 
       fill_fields (self, &empty);
+      mark_fields (self, NULL);
       set_fields_editable (self, TRUE);
       gtk_label_set_text (GTK_LABEL (self->mrz_message), "");
       g_string_free (message, TRUE);
@@ -411,6 +451,7 @@ on_mrz_buffer_changed_cb (BdRegistrationPage *self)
     bd_identity_clear (&id);
   }
   set_fields_editable (self, FALSE);
+  mark_fields (self, mrz);
   for (guint i = 0; i < mrz->errors->len; i++)
     g_string_append_printf (message, "%s%s", message->len ? "\n" : "",
                             (const char *) mrz->errors->pdata[i]);

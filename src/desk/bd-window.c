@@ -20,6 +20,7 @@ struct _BdWindow {
 
   GtkWidget *header;
   GtkWidget *reader_status;
+  GtkWidget *watchlist_status;
   GtkWidget *stack;
   GtkWidget *logout_button;
   GtkWidget *close_shift_button;
@@ -57,6 +58,13 @@ on_session_changed_cb (BdWindow *self)
   gtk_widget_set_visible (self->logout_button, user != NULL);
   gtk_widget_set_visible (self->close_shift_button, user != NULL && shift != 0);
 
+  if (bd_desk_context_get_watchlist (self->context) != NULL)
+    {
+      /* Translators: the loaded watchlists, such as "local v1, 5 entries, 2026-11-28". */
+      g_autofree char *text = g_strdup_printf (_("Watchlist: %s"),
+                                               bd_desk_context_get_watchlist (self->context));
+      gtk_label_set_text (GTK_LABEL (self->watchlist_status), text);
+    }
   /* A new session ends any lock. */
   self->locked_over = NULL;
   gtk_widget_set_sensitive (self->header, TRUE);
@@ -316,6 +324,7 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/borderdesk/Desk/bd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BdWindow, header);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, reader_status);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, watchlist_status);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, logout_button);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, close_shift_button);
