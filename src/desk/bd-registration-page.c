@@ -4,57 +4,11 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "bd-country.h"
 #include "bd-date.h"
 #include "bd-override-dialog.h"
 #include "bd-refuse-dialog.h"
-#include "bd-registration-page.h"
+#include "bd-registration-page-private.h"
 
-struct _BdRegistrationPage {
-  BdPage parent_instance;
-
-  GCancellable *preview_cancellable;
-  BdMrz *mrz;                /* the parsed zone, NULL when none is complete */
-  char *correction;          /* the corrected zone offered, or NULL */
-  gboolean filling;          /* fields being set from the MRZ, not by the guard */
-  gboolean direction_touched;
-  gboolean busy;             /* a decision is being recorded */
-  gboolean from_reader;      /* the zone on the page came from the serial reader */
-  gboolean reader_filling;
-
-  GtkWidget *mrz_view;
-  GtkWidget *mrz_message;
-  GtkWidget *correction_button;
-  GtkWidget *doc_code;
-  GtkWidget *issuing_state;
-  GtkWidget *number;
-  GtkWidget *surname;
-  GtkWidget *given_names;
-  GtkWidget *nationality;
-  GtkWidget *birth_date;
-  GtkWidget *sex;
-  GtkWidget *expiry;
-  GtkWidget *direction;
-  GtkWidget *transport;
-  GtkWidget *vehicle;
-  GtkWidget *purpose;
-  GtkWidget *visa;
-  GtkWidget *flag_minor;
-  GtkWidget *flag_medical;
-  GtkWidget *flag_elderly;
-  GtkWidget *flag_trafficking;
-  GtkWidget *note;
-  GtkWidget *checks;
-  GtkWidget *stay_used;
-  GtkWidget *stay_remaining;
-  GtkWidget *stay_latest;
-  GtkWidget *stay_note;
-  GtkWidget *history;
-  GtkWidget *status;
-  GtkWidget *admit_button;
-  GtkWidget *refuse_button;
-  GtkWidget *refer_button;
-};
 
 G_DEFINE_FINAL_TYPE (BdRegistrationPage, bd_registration_page, BD_TYPE_PAGE)
 
@@ -122,137 +76,11 @@ fill_fields (BdRegistrationPage *self, const BdIdentity *id)
   self->filling = FALSE;
 }
 
-/* Marks one field valid or not: an icon and a tooltip a guard sees, and an
- * accessible description a screen reader says. */
-static void
-mark_field (GtkWidget *entry, const char *problem)
-{
-  AtkObject *accessible = gtk_widget_get_accessible (entry);
-
-  gtk_entry_set_icon_from_icon_name (GTK_ENTRY (entry), GTK_ENTRY_ICON_SECONDARY,
-                                     problem != NULL ? "dialog-warning-symbolic" : NULL);
-  gtk_entry_set_icon_tooltip_text (GTK_ENTRY (entry), GTK_ENTRY_ICON_SECONDARY, problem);
-  atk_object_set_description (accessible, problem != NULL ? problem : "");
-  if (problem != NULL)
-    gtk_style_context_add_class (gtk_widget_get_style_context (entry), "field-invalid");
-  else
-    gtk_style_context_remove_class (gtk_widget_get_style_context (entry), "field-invalid");
-}
-
-/* Each field shows whether the zone vouches for it: its check digit, or
- * for the codes, whether the state is known. */
-static void
-mark_fields (BdRegistrationPage *self, const BdMrz *mrz)
-{
-  const struct { GtkWidget *entry; BdMrzCheck check; const char *problem; } digits[] = {
-    { self->number, BD_MRZ_CHECK_DOCUMENT_NUMBER, N_("the check digit does not match") },
-    { self->birth_date, BD_MRZ_CHECK_BIRTH_DATE, N_("the check digit does not match") },
-    { self->expiry, BD_MRZ_CHECK_EXPIRY_DATE, N_("the check digit does not match") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
-    mark_field (digits[i].entry,
-                mrz != NULL && mrz->checks[digits[i].check] == BD_MRZ_CHECK_FAILED
-                ? _(digits[i].problem) : NULL);
-  mark_field (self->issuing_state, mrz != NULL && mrz->issuing_state != NULL &&
-              !bd_country_is_known (mrz->issuing_state) ? _("unknown country code") : NULL);
-  mark_field (self->nationality, mrz != NULL && mrz->nationality != NULL &&
-              !bd_country_is_known (mrz->nationality) ? _("unknown country code") : NULL);
-}
-
-static void
-clear_list (GtkWidget *list)
-{
-  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (list));
-
-  for (GList *l = children; l != NULL; l = l->next)
-    gtk_widget_destroy (l->data);
-}
-
 static void
 set_status (BdRegistrationPage *self, const char *text)
 {
   gtk_label_set_text (GTK_LABEL (self->status), text);
   atk_object_set_description (gtk_widget_get_accessible (self->status), text);
-}
-
-static const char *
-state_label (BdCheckState state)
-{
-  switch (state)
-    {
-    case BD_CHECK_OK: return _("OK");
-    case BD_CHECK_WARNING: return _("Warning");
-    case BD_CHECK_BLOCK: return _("Block");
-    default: return "?";
-    }
-}
-
-static void
-show_checks (BdRegistrationPage *self, GPtrArray *checks)
-{
-  clear_list (self->checks);
-  for (guint i = 0; checks != NULL && i < checks->len; i++)
-    {
-      BdCheck *c = checks->pdata[i];
-      g_autofree char *text = g_strdup_printf ("%s  %s: %s", state_label (c->state), c->name,
-                                               c->reason);
-      GtkWidget *label = gtk_label_new (text);
-      const char *style = c->state == BD_CHECK_BLOCK ? "check-block"
-                          : c->state == BD_CHECK_WARNING ? "check-warning" : "check-ok";
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
-      gtk_style_context_add_class (gtk_widget_get_style_context (label), style);
-      atk_object_set_name (gtk_widget_get_accessible (label), text);
-      gtk_container_add (GTK_CONTAINER (self->checks), label);
-      gtk_widget_show (label);
-    }
-}
-
-static void
-show_stay (BdRegistrationPage *self, const BdDeskPreview *p)
-{
-  g_autofree char *used = NULL, *remaining = NULL, *latest = NULL;
-
-  if (p == NULL || !p->stay_known || !p->stay_applies)
-    {
-      gtk_label_set_text (GTK_LABEL (self->stay_used), "–");
-      gtk_label_set_text (GTK_LABEL (self->stay_remaining), "–");
-      gtk_label_set_text (GTK_LABEL (self->stay_latest), "–");
-      return;
-    }
-  used = g_strdup_printf ("%d", p->stay.days_used);
-  remaining = p->stay.overstay_days > 0
-              ? g_strdup_printf (ngettext ("overstay %d day", "overstay %d days",
-                                           p->stay.overstay_days), p->stay.overstay_days)
-              : g_strdup_printf ("%d", p->stay.days_remaining);
-  latest = p->stay.has_latest_exit ? bd_date_format (p->stay.latest_exit) : g_strdup (_("none"));
-  gtk_label_set_text (GTK_LABEL (self->stay_used), used);
-  gtk_label_set_text (GTK_LABEL (self->stay_remaining), remaining);
-  gtk_label_set_text (GTK_LABEL (self->stay_latest), latest);
-}
-
-static void
-show_history (BdRegistrationPage *self, JsonArray *history)
-{
-  clear_list (self->history);
-  for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
-    {
-      JsonObject *c = json_array_get_object_element (history, i);
-      g_autofree char *text = g_strdup_printf ("%s  %s  %s  %s",
-        json_object_get_string_member_with_default (c, "time", ""),
-        json_object_get_string_member_with_default (c, "direction", ""),
-        json_object_get_string_member_with_default (c, "decision", ""),
-        json_object_get_string_member_with_default (c, "post", ""));
-      GtkWidget *label = gtk_label_new (text);
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      atk_object_set_name (gtk_widget_get_accessible (label), text);
-      gtk_container_add (GTK_CONTAINER (self->history), label);
-      gtk_widget_show (label);
-    }
 }
 
 static const char *
@@ -362,8 +190,8 @@ on_preview_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self = BD_REGISTRATION_PAGE (user_data);
   if (p == NULL)
     {
-      show_checks (self, NULL);
-      show_stay (self, NULL);
+      bd_registration_page_show_checks (self, NULL);
+      bd_registration_page_show_stay (self, NULL);
       set_status (self, error->message);
       return;
     }
@@ -380,9 +208,9 @@ on_preview_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       request_preview (self);
       return;
     }
-  show_checks (self, p->checks);
-  show_stay (self, p);
-  show_history (self, p->history);
+  bd_registration_page_show_checks (self, p->checks);
+  bd_registration_page_show_stay (self, p);
+  bd_registration_page_show_history (self, p->history);
 }
 
 static void
@@ -395,9 +223,9 @@ request_preview (BdRegistrationPage *self)
   r = build_request (self);
   if (r == NULL)
     {
-      show_checks (self, NULL);
-      show_stay (self, NULL);
-      show_history (self, NULL);
+      bd_registration_page_show_checks (self, NULL);
+      bd_registration_page_show_stay (self, NULL);
+      bd_registration_page_show_history (self, NULL);
       return;
     }
   self->preview_cancellable = g_cancellable_new ();
@@ -425,7 +253,7 @@ on_mrz_buffer_changed_cb (BdRegistrationPage *self)
       BdIdentity empty = { 0, };
 
       fill_fields (self, &empty);
-      mark_fields (self, NULL);
+      bd_registration_page_mark_fields (self, NULL);
       set_fields_editable (self, TRUE);
       gtk_label_set_text (GTK_LABEL (self->mrz_message), "");
       g_string_free (message, TRUE);
@@ -451,7 +279,7 @@ on_mrz_buffer_changed_cb (BdRegistrationPage *self)
     bd_identity_clear (&id);
   }
   set_fields_editable (self, FALSE);
-  mark_fields (self, mrz);
+  bd_registration_page_mark_fields (self, mrz);
   for (guint i = 0; i < mrz->errors->len; i++)
     g_string_append_printf (message, "%s%s", message->len ? "\n" : "",
                             (const char *) mrz->errors->pdata[i]);
@@ -636,7 +464,7 @@ on_register_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       GtkWidget *dialog = bd_override_dialog_new (GTK_WINDOW (gtk_widget_get_toplevel
                                                               (GTK_WIDGET (self))), lines);
 
-      show_checks (self, checks);
+      bd_registration_page_show_checks (self, checks);
       set_status (self, _("Blocked: admitting needs a supervisor's override"));
       /* Not gtk_dialog_run: a nested loop would hold up whoever clicked
        * (an accessibility client waits for its action to return). */
@@ -653,7 +481,7 @@ on_register_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   /* Nothing was saved; everything typed stays on the page. */
   set_status (self, error->message);
   if (checks != NULL)
-    show_checks (self, checks);
+    bd_registration_page_show_checks (self, checks);
   decision_free (d);
 }
 
@@ -850,9 +678,9 @@ bd_registration_page_reset (BdRegistrationPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (flags[i]), FALSE);
   bd_registration_page_set_mrz (self, "");
-  show_checks (self, NULL);
-  show_stay (self, NULL);
-  show_history (self, NULL);
+  bd_registration_page_show_checks (self, NULL);
+  bd_registration_page_show_stay (self, NULL);
+  bd_registration_page_show_history (self, NULL);
   set_status (self, "");
   gtk_widget_grab_focus (self->mrz_view);
 }
