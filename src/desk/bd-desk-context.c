@@ -152,12 +152,67 @@ make_core_request (const BdDeskRequest *r, BdCrossingRequest *req, BdMrz **mrz)
   req->note = r->note;
 }
 
-/* Login */
+/* Every task runs the same way: a worker takes the connection, runs the
+ * task's work under the lock, and returns its result.  Each task's data
+ * starts with a Job naming that work. */
+
+/* Returns the task's result, or NULL with @error set.  A task with no
+ * pointer result (result_free NULL) returns its data for "done". */
+typedef gpointer (*DbWork) (BdDb *db, gpointer task_data, GError **error);
 
 typedef struct {
+  DbWork work;
+  GDestroyNotify result_free;   /* NULL: a boolean task */
+} Job;
+
+static void
+job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BdDeskContext *self = source;
+  Job *job = task_data;
+  GError *error = NULL;
+  gpointer result = NULL;
+  BdDb *db = acquire_db (self, &error);
+
+  if (db != NULL)
+    {
+      result = job->work (db, task_data, &error);
+      release_db (self);
+    }
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else if (job->result_free == NULL)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_pointer (task, result, job->result_free);
+}
+
+/* Starts @data's job in a worker; @data (a struct starting with a Job)
+ * belongs to the task and is freed with @data_free. */
+static void
+start_job (BdDeskContext *self, gpointer source_tag, gpointer data, GDestroyNotify data_free,
+           GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, data_free);
+  g_task_run_in_thread (task, job_thread);
+}
+
+static gpointer
+job_data (GAsyncResult *result)
+{
+  return g_task_get_task_data (G_TASK (result));
+}
+
+/* Login and unlock */
+
+typedef struct {
+  Job job;
   char *username;
   char *password;
-  BdActor *actor;    /* result */
+  BdActor *actor;    /* login: the result; unlock: the locked session's officer */
   gint64 shift;
   char *desk_id;
   char *watchlist;
@@ -195,35 +250,34 @@ login_data_free (LoginData *d)
   g_free (d);
 }
 
-static void
-login_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+static LoginData *
+login_data_new (DbWork work, const char *username, const char *password)
 {
-  BdDeskContext *self = source;
-  LoginData *d = task_data;
-  g_autoptr(BdPost) post = NULL;
-  GError *error = NULL;
-  BdDb *db = acquire_db (self, &error);
+  LoginData *d = g_new0 (LoginData, 1);
 
-  if (db == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  post = bd_post_load (db, &error);
-  if (post != NULL)
-    d->actor = bd_officer_authenticate (db, d->username, d->password, &error);
-  if (d->actor != NULL)
-    d->shift = bd_shift_current (db, d->actor->officer_id, &error);
-  if (d->actor != NULL)
-    d->watchlist = describe_watchlists (db);
-  release_db (self);
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  d->job.work = work;
+  d->username = g_strdup (username);
+  d->password = secret_dup (password);
+  return d;
+}
+
+static gpointer
+login_work (BdDb *db, gpointer data, GError **error)
+{
+  LoginData *d = data;
+  g_autoptr(BdPost) post = bd_post_load (db, error);
+
+  if (post == NULL)
+    return NULL;
+  d->actor = bd_officer_authenticate (db, d->username, d->password, error);
+  if (d->actor == NULL)
+    return NULL;
+  d->shift = bd_shift_current (db, d->actor->officer_id, error);
+  if (error != NULL && *error != NULL)
+    return NULL;
+  d->watchlist = describe_watchlists (db);
   d->desk_id = g_strdup (post->desk_id);
-  g_task_return_boolean (task, TRUE);
+  return d;
 }
 
 void
@@ -231,20 +285,14 @@ bd_desk_context_login_async (BdDeskContext *self, const char *username, const ch
                              GCancellable *cancellable, GAsyncReadyCallback callback,
                              gpointer user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  LoginData *d = g_new0 (LoginData, 1);
-
-  d->username = g_strdup (username);
-  d->password = secret_dup (password);
-  g_task_set_source_tag (task, bd_desk_context_login_async);
-  g_task_set_task_data (task, d, (GDestroyNotify) login_data_free);
-  g_task_run_in_thread (task, login_thread);
+  start_job (self, bd_desk_context_login_async, login_data_new (login_work, username, password),
+             (GDestroyNotify) login_data_free, cancellable, callback, user_data);
 }
 
 gboolean
 bd_desk_context_login_finish (BdDeskContext *self, GAsyncResult *result, GError **error)
 {
-  LoginData *d = g_task_get_task_data (G_TASK (result));
+  LoginData *d = job_data (result);
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
@@ -259,38 +307,28 @@ bd_desk_context_login_finish (BdDeskContext *self, GAsyncResult *result, GError 
   return TRUE;
 }
 
-/* Unlock: the same officer, or a supervisor. */
-
-static void
-unlock_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+/* The same officer, or a supervisor, unlocks. */
+static gpointer
+unlock_work (BdDb *db, gpointer data, GError **error)
 {
-  BdDeskContext *self = source;
-  LoginData *d = task_data;
+  LoginData *d = data;
   g_autoptr(BdActor) who = NULL;
-  GError *error = NULL;
-  BdDb *db = acquire_db (self, &error);
 
-  if (db == NULL)
+  if (d->actor == NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      g_set_error (error, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED, _("nobody is logged in"));
+      return NULL;
     }
-  who = bd_officer_authenticate (db, d->username, d->password, &error);
-  release_db (self);
+  who = bd_officer_authenticate (db, d->username, d->password, error);
   if (who == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* d->actor carries the locked session's officer. */
+    return NULL;
   if (who->officer_id != d->actor->officer_id && !bd_role_allows (who->role, BD_PERM_OVERRIDE))
     {
-      g_task_return_new_error (task, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED,
-                               _("only %s or a supervisor can unlock this desk"),
-                               d->actor->username);
-      return;
+      g_set_error (error, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED,
+                   _("only %s or a supervisor can unlock this desk"), d->actor->username);
+      return NULL;
     }
-  g_task_return_boolean (task, TRUE);
+  return d;
 }
 
 void
@@ -298,19 +336,11 @@ bd_desk_context_unlock_async (BdDeskContext *self, const char *username, const c
                               GCancellable *cancellable, GAsyncReadyCallback callback,
                               gpointer user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  LoginData *d = g_new0 (LoginData, 1);
+  LoginData *d = login_data_new (unlock_work, username, password);
 
-  d->username = g_strdup (username);
-  d->password = secret_dup (password);
   d->actor = actor_copy (self->officer);
-  g_task_set_source_tag (task, bd_desk_context_unlock_async);
-  g_task_set_task_data (task, d, (GDestroyNotify) login_data_free);
-  if (d->actor == NULL)
-    g_task_return_new_error (task, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED,
-                             _("nobody is logged in"));
-  else
-    g_task_run_in_thread (task, unlock_thread);
+  start_job (self, bd_desk_context_unlock_async, d, (GDestroyNotify) login_data_free,
+             cancellable, callback, user_data);
 }
 
 gboolean
@@ -322,6 +352,7 @@ bd_desk_context_unlock_finish (BdDeskContext *self, GAsyncResult *result, GError
 /* Shifts */
 
 typedef struct {
+  Job job;
   BdActor *actor;
   char *text;        /* lane or note */
   gint64 shift;
@@ -335,25 +366,26 @@ shift_data_free (ShiftData *d)
   g_free (d);
 }
 
-static void
-open_shift_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+static ShiftData *
+shift_data_new (BdDeskContext *self, DbWork work, GDestroyNotify result_free, const char *text)
 {
-  BdDeskContext *self = source;
-  ShiftData *d = task_data;
-  GError *error = NULL;
-  BdDb *db = acquire_db (self, &error);
+  ShiftData *d = g_new0 (ShiftData, 1);
 
-  if (db == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  d->shift = bd_shift_open (db, d->actor, d->text, &error);
-  release_db (self);
-  if (d->shift == 0)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  d->job.work = work;
+  d->job.result_free = result_free;
+  d->actor = actor_copy (self->officer);
+  d->text = g_strdup (text);
+  d->shift = self->shift;
+  return d;
+}
+
+static gpointer
+open_shift_work (BdDb *db, gpointer data, GError **error)
+{
+  ShiftData *d = data;
+
+  d->shift = bd_shift_open (db, d->actor, d->text, error);
+  return d->shift != 0 ? d : NULL;
 }
 
 void
@@ -361,20 +393,15 @@ bd_desk_context_open_shift_async (BdDeskContext *self, const char *lane,
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  ShiftData *d = g_new0 (ShiftData, 1);
-
-  d->actor = actor_copy (self->officer);
-  d->text = g_strdup (lane);
-  g_task_set_source_tag (task, bd_desk_context_open_shift_async);
-  g_task_set_task_data (task, d, (GDestroyNotify) shift_data_free);
-  g_task_run_in_thread (task, open_shift_thread);
+  start_job (self, bd_desk_context_open_shift_async,
+             shift_data_new (self, open_shift_work, NULL, lane),
+             (GDestroyNotify) shift_data_free, cancellable, callback, user_data);
 }
 
 gboolean
 bd_desk_context_open_shift_finish (BdDeskContext *self, GAsyncResult *result, GError **error)
 {
-  ShiftData *d = g_task_get_task_data (G_TASK (result));
+  ShiftData *d = job_data (result);
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
@@ -383,27 +410,15 @@ bd_desk_context_open_shift_finish (BdDeskContext *self, GAsyncResult *result, GE
   return TRUE;
 }
 
-static void
-close_shift_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+/* Closes the shift; the result is its report. */
+static gpointer
+close_shift_work (BdDb *db, gpointer data, GError **error)
 {
-  BdDeskContext *self = source;
-  ShiftData *d = task_data;
-  JsonNode *report = NULL;
-  GError *error = NULL;
-  BdDb *db = acquire_db (self, &error);
+  ShiftData *d = data;
 
-  if (db == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (bd_shift_close (db, d->actor, d->shift, d->text, &error))
-    report = bd_shift_report (db, d->actor, d->shift, &error);
-  release_db (self);
-  if (report == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, report, (GDestroyNotify) json_node_unref);
+  if (!bd_shift_close (db, d->actor, d->shift, d->text, error))
+    return NULL;
+  return bd_shift_report (db, d->actor, d->shift, error);
 }
 
 void
@@ -411,15 +426,9 @@ bd_desk_context_close_shift_async (BdDeskContext *self, const char *note,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  ShiftData *d = g_new0 (ShiftData, 1);
-
-  d->actor = actor_copy (self->officer);
-  d->text = g_strdup (note);
-  d->shift = self->shift;
-  g_task_set_source_tag (task, bd_desk_context_close_shift_async);
-  g_task_set_task_data (task, d, (GDestroyNotify) shift_data_free);
-  g_task_run_in_thread (task, close_shift_thread);
+  start_job (self, bd_desk_context_close_shift_async,
+             shift_data_new (self, close_shift_work, (GDestroyNotify) json_node_unref, note),
+             (GDestroyNotify) shift_data_free, cancellable, callback, user_data);
 }
 
 JsonNode *
@@ -438,6 +447,7 @@ bd_desk_context_close_shift_finish (BdDeskContext *self, GAsyncResult *result, G
 /* Preview and register */
 
 typedef struct {
+  Job job;
   BdActor *actor;
   BdDeskRequest *request;
   char *supervisor;
@@ -458,49 +468,51 @@ crossing_data_free (CrossingData *d)
   g_free (d);
 }
 
-static void
-preview_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+static CrossingData *
+crossing_data_new (BdDeskContext *self, DbWork work, GDestroyNotify result_free,
+                   BdDeskRequest *request)
 {
-  BdDeskContext *self = source;
-  CrossingData *d = task_data;
+  CrossingData *d = g_new0 (CrossingData, 1);
+
+  d->job.work = work;
+  d->job.result_free = result_free;
+  d->actor = actor_copy (self->officer);
+  d->request = request;
+  return d;
+}
+
+static gpointer
+preview_work (BdDb *db, gpointer data, GError **error)
+{
+  CrossingData *d = data;
   g_autoptr(BdDeskPreview) p = g_new0 (BdDeskPreview, 1);
   g_autoptr(BdMrz) mrz = NULL;
   g_autoptr(BdPost) post = NULL;
   BdCrossingRequest req;
   BdCrossingFilter filter = { 0, };
-  GError *error = NULL;
-  BdDb *db;
+  gboolean ok;
 
   make_core_request (d->request, &req, &mrz);
-  db = acquire_db (self, &error);
-  if (db == NULL)
-    {
-      bd_identity_clear (&req.identity);
-      g_task_return_error (task, error);
-      return;
-    }
-  p->checks = bd_crossing_check (db, d->actor, &req.identity, mrz, req.direction, &error);
+  p->checks = bd_crossing_check (db, d->actor, &req.identity, mrz, req.direction, error);
   if (p->checks != NULL)
-    post = bd_post_load (db, &error);
-  if (post != NULL &&
-      bd_history_last_direction (db, req.identity.issuing_state, req.identity.number,
-                                 &p->has_history, &p->last_was_entry, &error) &&
-      bd_history_stay (db, post, req.identity.issuing_state, req.identity.number, bd_today (),
-                       &p->stay, &error))
+    post = bd_post_load (db, error);
+  ok = post != NULL &&
+       bd_history_last_direction (db, req.identity.issuing_state, req.identity.number,
+                                  &p->has_history, &p->last_was_entry, error) &&
+       bd_history_stay (db, post, req.identity.issuing_state, req.identity.number, bd_today (),
+                        &p->stay, error);
+  if (ok)
     {
       p->stay_known = TRUE;
       p->stay_applies = bd_checks_stay_applies (db, post, req.identity.nationality);
       filter.issuing_state = req.identity.issuing_state;
       filter.document_number = req.identity.number;
       filter.limit = 20;
-      p->history = bd_crossing_list (db, d->actor, &filter, &error);
+      p->history = bd_crossing_list (db, d->actor, &filter, error);
+      ok = p->history != NULL;
     }
-  release_db (self);
   bd_identity_clear (&req.identity);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&p), (GDestroyNotify) bd_desk_preview_free);
+  return ok ? g_steal_pointer (&p) : NULL;
 }
 
 void
@@ -508,14 +520,10 @@ bd_desk_context_preview_async (BdDeskContext *self, BdDeskRequest *request,
                                GCancellable *cancellable, GAsyncReadyCallback callback,
                                gpointer user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  CrossingData *d = g_new0 (CrossingData, 1);
-
-  d->actor = actor_copy (self->officer);
-  d->request = request;
-  g_task_set_source_tag (task, bd_desk_context_preview_async);
-  g_task_set_task_data (task, d, (GDestroyNotify) crossing_data_free);
-  g_task_run_in_thread (task, preview_thread);
+  start_job (self, bd_desk_context_preview_async,
+             crossing_data_new (self, preview_work, (GDestroyNotify) bd_desk_preview_free,
+                                request),
+             (GDestroyNotify) crossing_data_free, cancellable, callback, user_data);
 }
 
 BdDeskPreview *
@@ -524,37 +532,24 @@ bd_desk_context_preview_finish (BdDeskContext *self, GAsyncResult *result, GErro
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-register_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+/* Records the crossing; the result is its UUID. */
+static gpointer
+register_work (BdDb *db, gpointer data, GError **error)
 {
-  BdDeskContext *self = source;
-  CrossingData *d = task_data;
+  CrossingData *d = data;
   g_autoptr(BdMrz) mrz = NULL;
   g_autoptr(BdActor) supervisor = NULL;
   BdCrossingRequest req;
   char *uuid = NULL;
-  GError *error = NULL;
-  BdDb *db;
 
   make_core_request (d->request, &req, &mrz);
   req.override_reason = d->override_reason;
-  db = acquire_db (self, &error);
-  if (db == NULL)
-    {
-      bd_identity_clear (&req.identity);
-      g_task_return_error (task, error);
-      return;
-    }
   if (d->supervisor != NULL)
-    supervisor = bd_officer_authenticate (db, d->supervisor, d->supervisor_password, &error);
+    supervisor = bd_officer_authenticate (db, d->supervisor, d->supervisor_password, error);
   if (d->supervisor == NULL || supervisor != NULL)
-    uuid = bd_crossing_register (db, d->actor, supervisor, &req, &d->checks, &error);
-  release_db (self);
+    uuid = bd_crossing_register (db, d->actor, supervisor, &req, &d->checks, error);
   bd_identity_clear (&req.identity);
-  if (uuid == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, uuid, g_free);
+  return uuid;
 }
 
 void
@@ -563,24 +558,20 @@ bd_desk_context_register_async (BdDeskContext *self, BdDeskRequest *request,
                                 const char *override_reason, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  CrossingData *d = g_new0 (CrossingData, 1);
+  CrossingData *d = crossing_data_new (self, register_work, g_free, request);
 
-  d->actor = actor_copy (self->officer);
-  d->request = request;
   d->supervisor = g_strdup (supervisor);
   d->supervisor_password = supervisor != NULL ? secret_dup (supervisor_password) : NULL;
   d->override_reason = g_strdup (override_reason);
-  g_task_set_source_tag (task, bd_desk_context_register_async);
-  g_task_set_task_data (task, d, (GDestroyNotify) crossing_data_free);
-  g_task_run_in_thread (task, register_thread);
+  start_job (self, bd_desk_context_register_async, d, (GDestroyNotify) crossing_data_free,
+             cancellable, callback, user_data);
 }
 
 char *
 bd_desk_context_register_finish (BdDeskContext *self, GAsyncResult *result, GPtrArray **checks,
                                  GError **error)
 {
-  CrossingData *d = g_task_get_task_data (G_TASK (result));
+  CrossingData *d = job_data (result);
 
   if (checks != NULL)
     *checks = d->checks != NULL ? g_ptr_array_ref (d->checks) : NULL;
