@@ -36,6 +36,7 @@
 #include <time.h>
 #include <glib/gstdio.h>
 
+#include "bd-bench-util.h"
 #include "bd-date.h"
 #include "bd-db.h"
 #include "bd-name.h"
@@ -48,53 +49,6 @@
 #define N_RECALL 3000
 #define N_NEAR 2000
 #define DELTA 10000
-
-static double
-now_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *samples, double p)
-{
-  double *v = (double *) samples->data;
-  guint i;
-
-  qsort (v, samples->len, sizeof (double), cmp_double);
-  i = (guint) (p * (samples->len - 1) + 0.5);
-  return v[MIN (i, samples->len - 1)];
-}
-
-static void
-emit (const char *metric, double value, const char *unit, double baseline)
-{
-  if (baseline > 0)
-    {
-      g_print ("{\"bench\": \"screening\", \"metric\": \"%s\", \"value\": %.6g, \"unit\": \"%s\", "
-               "\"baseline\": %.6g, \"ratio\": %.4g}\n", metric, value, unit, baseline,
-               value / baseline);
-      g_printerr ("screening %-32s %12.4g %-3s baseline %10.4g  ratio %.4g\n", metric, value,
-                  unit, baseline, value / baseline);
-    }
-  else
-    {
-      g_print ("{\"bench\": \"screening\", \"metric\": \"%s\", \"value\": %.6g, "
-               "\"unit\": \"%s\"}\n", metric, value, unit);
-      g_printerr ("screening %-32s %12.4g %s\n", metric, value, unit);
-    }
-  fflush (stdout);
-}
 
 static void
 die (GError *error)
@@ -122,7 +76,7 @@ fill (const char *path, guint n)
   g_autoptr(BdDb) db = bd_db_open (path, BD_DB_OPEN_CREATE, &error);
   g_autoptr(BdActor) cli = bd_actor_new_cli ();
   const guint chunk = 100000;
-  double t0 = now_ms ();
+  double t0 = bd_bench_now_ms ();
 
   if (db == NULL || !bd_post_init (db, cli, "UTO-ALP", "Bench", 1, "UTO", &error))
     die (error);
@@ -136,7 +90,7 @@ fill (const char *path, guint n)
       g_printerr ("\rfilling %s: %u entries", path, from + people->len);
     }
   bd_db_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
-  g_printerr ("\rfilled %s: %u entries in %.0f s\n", path, n, (now_ms () - t0) / 1000);
+  g_printerr ("\rfilled %s: %u entries in %.0f s\n", path, n, (bd_bench_now_ms () - t0) / 1000);
 }
 
 /* BD_BENCH_VERBOSE=1: every hit of a query that should have none, and
@@ -168,10 +122,10 @@ time_query (BdDb *db, const BdBenchQuery *q, gboolean with_date, gboolean *hit_r
   g_autofree char *surname = bd_bench_joined (q->surname), *given = bd_bench_joined (q->given);
   BdWatchlistQuery bq = { surname, given, with_date ? q->birth : NULL, q->nationality, NULL,
                           NULL };
-  double t0 = now_ms (), t;
+  double t0 = bd_bench_now_ms (), t;
   g_autoptr(GPtrArray) hits = bd_watchlist_match (db, &bq, 0.80, &error);
 
-  t = now_ms () - t0;
+  t = bd_bench_now_ms () - t0;
   if (hits == NULL)
     die (g_steal_pointer (&error));
   if (hit_ref != NULL)
@@ -392,36 +346,41 @@ measure_quality_and_latency (BdDb *db, guint n)
 
     sqlite3_prepare_v2 (bd_db_handle (db), "SELECT surname, given_names, birth_date "
                                            "FROM watchlist_entries", -1, &stmt, NULL);
-    t0 = now_ms ();
+    t0 = bd_bench_now_ms ();
     while (sqlite3_step (stmt) == SQLITE_ROW)
       rows += sqlite3_column_bytes (stmt, 0) > 0;
-    scan = now_ms () - t0;
+    scan = bd_bench_now_ms () - t0;
     sqlite3_finalize (stmt);
   }
 
   g_printerr ("screening %u queries: p90 %.3f ms, p99.9 %.3f ms, max %.3f ms\n", times->len,
-              percentile (times, 0.9), percentile (times, 0.999), percentile (times, 1.0));
+              bd_bench_percentile (times, 0.9), bd_bench_percentile (times, 0.999),
+              bd_bench_percentile (times, 1.0));
   g_snprintf (label, sizeof label, "screen_p50_%uk_entries", n / 1000);
-  emit (label, percentile (times, 0.5), "ms", scan);
+  bd_bench_emit ("screening", label, bd_bench_percentile (times, 0.5), "ms", scan);
   g_snprintf (label, sizeof label, "screen_p99_%uk_entries", n / 1000);
-  emit (label, percentile (times, 0.99), "ms", scan);
+  bd_bench_emit ("screening", label, bd_bench_percentile (times, 0.99), "ms", scan);
   g_snprintf (label, sizeof label, "screen_p99_no_birth_date_%uk", n / 1000);
-  emit (label, percentile (nodate, 0.99), "ms", scan);
+  bd_bench_emit ("screening", label, bd_bench_percentile (nodate, 0.99), "ms", scan);
   for (guint k = 0; k < BD_BENCH_N_KINDS; k++)
     g_printerr ("  recall %-34s %5u/%-5u %6.2f %%\n", bd_bench_kind_name (k), found[k], tried[k],
                 tried[k] > 0 ? 100.0 * found[k] / tried[k] : 0.0);
-  emit ("recall_variants_birth_date_matching", 100.0 * total_found / MAX (total, 1), "%", 0);
-  emit ("recall_typo_in_every_token", 100.0 * every_found / MAX (every, 1), "%", 0);
-  emit ("false_hits_same_surname_other_person", 100.0 * near_hits / MAX (near, 1), "%", 0);
-  emit ("false_hits_same_surname_and_birth_date", 100.0 * same_date_hits / MAX (same_date, 1),
-        "%", 0);
+  bd_bench_emit ("screening", "recall_variants_birth_date_matching",
+                 100.0 * total_found / MAX (total, 1), "%", 0);
+  bd_bench_emit ("screening", "recall_typo_in_every_token", 100.0 * every_found / MAX (every, 1),
+                 "%", 0);
+  bd_bench_emit ("screening", "false_hits_same_surname_other_person",
+                 100.0 * near_hits / MAX (near, 1), "%", 0);
+  bd_bench_emit ("screening", "false_hits_same_surname_and_birth_date",
+                 100.0 * same_date_hits / MAX (same_date, 1), "%", 0);
   /* Hits on any entry: with common names, the near miss of one listed
    * person may be the namesake of another. */
-  emit ("any_hit_same_surname_other_person", 100.0 * near_any / MAX (near, 1), "%", 0);
-  emit ("any_hit_same_surname_and_birth_date", 100.0 * same_date_any / MAX (same_date, 1), "%",
-        0);
-  emit ("hits_unlisted_travellers_same_name_pools", 100.0 * random_hits / MAX (randoms, 1), "%",
-        0);
+  bd_bench_emit ("screening", "any_hit_same_surname_other_person",
+                 100.0 * near_any / MAX (near, 1), "%", 0);
+  bd_bench_emit ("screening", "any_hit_same_surname_and_birth_date",
+                 100.0 * same_date_any / MAX (same_date, 1), "%", 0);
+  bd_bench_emit ("screening", "hits_unlisted_travellers_same_name_pools",
+                 100.0 * random_hits / MAX (randoms, 1), "%", 0);
 }
 
 /* Inserting @people into an unindexed table: the raw floor for an import. */
@@ -435,7 +394,7 @@ raw_insert (BdDb *db, GPtrArray *people)
                   "given_names TEXT, birth_date TEXT, nationality TEXT, reference TEXT)", NULL);
   sqlite3_prepare_v2 (bd_db_handle (db), "INSERT INTO bench_raw VALUES ('persons', ?, ?, ?, ?, ?)",
                       -1, &stmt, NULL);
-  t0 = now_ms ();
+  t0 = bd_bench_now_ms ();
   bd_db_exec (db, "BEGIN IMMEDIATE", NULL);
   for (guint i = 0; i < people->len; i++)
     {
@@ -450,7 +409,7 @@ raw_insert (BdDb *db, GPtrArray *people)
       sqlite3_reset (stmt);
     }
   bd_db_exec (db, "COMMIT", NULL);
-  t0 = now_ms () - t0;
+  t0 = bd_bench_now_ms () - t0;
   sqlite3_finalize (stmt);
   bd_db_exec (db, "DROP TABLE bench_raw", NULL);
   return t0;
@@ -489,23 +448,23 @@ measure_updates (BdDb *db)
   /* Twice: the second replaces a 10 000-entry local list with another. */
   for (int round = 0; round < 2; round++)
     {
-      t0 = now_ms ();
+      t0 = bd_bench_now_ms ();
       if (!bd_watchlist_import_csv (db, cli, csv->str, csv->len, NULL, &error))
         die (g_steal_pointer (&error));
-      import_ms = now_ms () - t0;
+      import_ms = bd_bench_now_ms () - t0;
     }
-  t0 = now_ms ();
+  t0 = bd_bench_now_ms ();
   if (!bd_watchlist_apply (db, cli, version, version + 1, people, NULL, "bench", &error))
     die (g_steal_pointer (&error));
-  apply_ms = now_ms () - t0;
-  t0 = now_ms ();
+  apply_ms = bd_bench_now_ms () - t0;
+  t0 = bd_bench_now_ms ();
   if (!bd_watchlist_apply (db, cli, version + 1, version + 2, NULL,
                            (const char *const *) removed->pdata, "bench", &error))
     die (g_steal_pointer (&error));
-  remove_ms = now_ms () - t0;
-  emit ("import_csv_10k_replacing_10k", import_ms / 1000, "s", raw / 1000);
-  emit ("apply_delta_add_10k", apply_ms / 1000, "s", raw / 1000);
-  emit ("apply_delta_remove_10k", remove_ms / 1000, "s", raw / 1000);
+  remove_ms = bd_bench_now_ms () - t0;
+  bd_bench_emit ("screening", "import_csv_10k_replacing_10k", import_ms / 1000, "s", raw / 1000);
+  bd_bench_emit ("screening", "apply_delta_add_10k", apply_ms / 1000, "s", raw / 1000);
+  bd_bench_emit ("screening", "apply_delta_remove_10k", remove_ms / 1000, "s", raw / 1000);
 }
 
 static gint64
@@ -528,9 +487,10 @@ run_all (BdDb *db, guint n)
   gint64 entries = count_rows (db, "SELECT count(*) FROM watchlist_entries");
   GStatBuf st;
 
-  emit ("name_index_rows_per_entry", (double) keys / MAX (entries, 1), "rows", 0);
+  bd_bench_emit ("screening", "name_index_rows_per_entry", (double) keys / MAX (entries, 1),
+                 "rows", 0);
   if (g_stat (bd_db_path (db), &st) == 0)
-    emit ("database_size", st.st_size / 1048576.0, "MiB", 0);
+    bd_bench_emit ("screening", "database_size", st.st_size / 1048576.0, "MiB", 0);
   measure_quality_and_latency (db, n);
   measure_updates (db);
 }

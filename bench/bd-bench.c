@@ -13,6 +13,7 @@
 #include <time.h>
 #include <glib/gstdio.h>
 
+#include "bd-bench-util.h"
 #include "bd-crossing.h"
 #include "bd-date.h"
 #include "bd-db.h"
@@ -22,53 +23,6 @@
 #include "bd-officer.h"
 #include "bd-post.h"
 #include "bd-shift.h"
-
-static double
-now_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *samples, double p)
-{
-  double *v = (double *) samples->data;
-  guint i;
-
-  qsort (v, samples->len, sizeof (double), cmp_double);
-  i = (guint) (p * (samples->len - 1) + 0.5);
-  return v[MIN (i, samples->len - 1)];
-}
-
-static void
-emit (const char *bench, const char *metric, double value, const char *unit, double baseline)
-{
-  if (baseline > 0)
-    {
-      g_print ("{\"bench\": \"%s\", \"metric\": \"%s\", \"value\": %.6g, \"unit\": \"%s\", "
-               "\"baseline\": %.6g, \"ratio\": %.3f}\n", bench, metric, value, unit, baseline,
-               value / baseline);
-      g_printerr ("%-10s %-28s %12.4g %-6s baseline %10.4g  ratio %.2f\n", bench, metric, value,
-                  unit, baseline, value / baseline);
-    }
-  else
-    {
-      g_print ("{\"bench\": \"%s\", \"metric\": \"%s\", \"value\": %.6g, \"unit\": \"%s\"}\n",
-               bench, metric, value, unit);
-      g_printerr ("%-10s %-28s %12.4g %s\n", bench, metric, value, unit);
-    }
-  fflush (stdout);
-}
 
 static void
 die (GError *error)
@@ -90,7 +44,7 @@ fill (const char *path, gint64 n)
   sqlite3 *h;
   sqlite3_stmt *tr, *doc, *cr;
   gint64 start = 1600000000;
-  double t0 = now_ms ();
+  double t0 = bd_bench_now_ms ();
 
   if (db == NULL)
     die (error);
@@ -159,7 +113,7 @@ fill (const char *path, gint64 n)
               NULL);
   bd_db_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
   g_printerr ("\rfilled %s: %" G_GINT64_FORMAT " crossings in %.0f s\n", path, n,
-              (now_ms () - t0) / 1000);
+              (bd_bench_now_ms () - t0) / 1000);
 }
 
 static char *
@@ -235,7 +189,7 @@ bench_register (gint64 n)
 
       /* Travellers that exist, with their history: the realistic case. */
       g_snprintf (number, sizeof number, "B%08d", 1 + g_random_int_range (0, MAX (n / 10, 1)));
-      t0 = now_ms ();
+      t0 = bd_bench_now_ms ();
       mrz_text = bd_demo_make_td3 ("DEU", "BENCH", "TRAVELLER", number, "DEU", "800101", 'F',
                                    "350101");
       mrz = bd_mrz_parse (mrz_text);
@@ -245,14 +199,14 @@ bench_register (gint64 n)
       req.decision = BD_DECISION_REFERRED;   /* never blocked, whatever the history */
       req.source = BD_SOURCE_MRZ_READER;
       uuid = bd_crossing_register (db, guard, NULL, &req, NULL, &error);
-      t1 = now_ms ();
+      t1 = bd_bench_now_ms ();
       bd_identity_clear (&req.identity);
       if (uuid == NULL)
         die (error);
       t1 -= t0;
       g_array_append_val (reg, t1);
 
-      t0 = now_ms ();
+      t0 = bd_bench_now_ms ();
       sqlite3_reset (ins);
       sqlite3_bind_text (ins, 1, number, -1, SQLITE_STATIC);
       if (sqlite3_step (ins) != SQLITE_DONE)
@@ -260,18 +214,18 @@ bench_register (gint64 n)
           g_printerr ("bd-bench: raw insert: %s\n", sqlite3_errmsg (bd_db_handle (db)));
           exit (3);
         }
-      t1 = now_ms () - t0;
+      t1 = bd_bench_now_ms () - t0;
       g_array_append_val (raw, t1);
     }
-  med_reg = percentile (reg, 0.5);
-  p99_reg = percentile (reg, 0.99);
-  med_raw = percentile (raw, 0.5);
-  p99_raw = percentile (raw, 0.99);
+  med_reg = bd_bench_percentile (reg, 0.5);
+  p99_reg = bd_bench_percentile (reg, 0.99);
+  med_raw = bd_bench_percentile (raw, 0.5);
+  p99_raw = bd_bench_percentile (raw, 0.99);
   size_label (n, label);
   g_snprintf (metric, sizeof metric, "median_at_%s", label);
-  emit ("register", metric, med_reg, "ms", med_raw);
+  bd_bench_emit ("register", metric, med_reg, "ms", med_raw);
   g_snprintf (metric, sizeof metric, "p99_at_%s", label);
-  emit ("register", metric, p99_reg, "ms", p99_raw);
+  bd_bench_emit ("register", metric, p99_reg, "ms", p99_raw);
 }
 
 #define HISTORY_SAMPLES 20000
@@ -301,30 +255,32 @@ bench_history (gint64 n)
       double t0, t1;
 
       g_snprintf (number, sizeof number, "B%08d", 1 + g_random_int_range (0, travellers));
-      t0 = now_ms ();
+      t0 = bd_bench_now_ms ();
       events = bd_history_stay_events (db, "DEU", number, &error);
-      t1 = now_ms () - t0;
+      t1 = bd_bench_now_ms () - t0;
       if (events == NULL)
         die (error);
       rows += events->len;
       g_array_append_val (hist, t1);
 
       /* Baseline: one row by primary key, the cheapest read there is. */
-      t0 = now_ms ();
+      t0 = bd_bench_now_ms ();
       sqlite3_reset (pk);
       sqlite3_bind_int64 (pk, 1, 1 + g_random_int_range (0, (gint32) MIN (n, G_MAXINT32)));
       sqlite3_step (pk);
-      t1 = now_ms () - t0;
+      t1 = bd_bench_now_ms () - t0;
       g_array_append_val (raw, t1);
     }
   sqlite3_reset (pk);
   size_label (n, label);
   g_snprintf (metric, sizeof metric, "p99_at_%s", label);
-  emit ("history", metric, percentile (hist, 0.99), "ms", percentile (raw, 0.99));
+  bd_bench_emit ("history", metric, bd_bench_percentile (hist, 0.99), "ms",
+                 bd_bench_percentile (raw, 0.99));
   g_snprintf (metric, sizeof metric, "median_at_%s", label);
-  emit ("history", metric, percentile (hist, 0.5), "ms", percentile (raw, 0.5));
+  bd_bench_emit ("history", metric, bd_bench_percentile (hist, 0.5), "ms",
+                 bd_bench_percentile (raw, 0.5));
   g_snprintf (metric, sizeof metric, "crossings_per_lookup_at_%s", label);
-  emit ("history", metric, (double) rows / HISTORY_SAMPLES, "rows", 0);
+  bd_bench_emit ("history", metric, (double) rows / HISTORY_SAMPLES, "rows", 0);
 }
 
 static void
@@ -347,15 +303,15 @@ bench_mrz (void)
       for (int round = 0; round < 9; round++)
         {
           const int count = 20000;
-          double t0 = now_ms (), rate;
+          double t0 = bd_bench_now_ms (), rate;
 
           for (int i = 0; i < count; i++)
             bd_mrz_free (bd_mrz_parse (samples[s]));
-          rate = count / ((now_ms () - t0) / 1000.0);
+          rate = count / ((bd_bench_now_ms () - t0) / 1000.0);
           g_array_append_val (rates, rate);
         }
       g_snprintf (metric, sizeof metric, "parses_per_second_%s", names[s]);
-      emit ("mrz", metric, percentile (rates, 0.5), "1/s", 0);
+      bd_bench_emit ("mrz", metric, bd_bench_percentile (rates, 0.5), "1/s", 0);
     }
 }
 
