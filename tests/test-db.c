@@ -105,7 +105,8 @@ test_crossings_append_only (BdTestDesk *t, gconstpointer data)
   /* test-crossing tries to change a real row; here: both triggers exist. */
   {
     sqlite3_stmt *stmt = bd_db_stmt (t->db, "SELECT count(*) FROM sqlite_master WHERE "
-                                            "type = 'trigger' AND tbl_name = 'crossings'", NULL);
+                                            "type = 'trigger' AND tbl_name = 'crossings' "
+                                            "AND name LIKE 'crossings_append_only_%'", NULL);
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
     g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
     sqlite3_reset (stmt);
