@@ -11,6 +11,7 @@
 #include "bd-cleanup.h"
 #include "bd-jws.h"
 #include "bd-pki.h"
+#include "bd-watchlist-delta.h"
 
 typedef struct {
   EVP_PKEY *ca_key, *hq_key, *desk_key, *other_key;
@@ -334,6 +335,52 @@ test_batch_refusals (void)
     }
 }
 
+static void
+test_watchlist_delta (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                               bd_watchlist_entry_free);
+  const char *removed[] = { "REF-OLD", NULL };
+  BdWatchlistEntry *e = bd_watchlist_entry_new ();
+  g_autofree char *text = NULL, *forged = NULL;
+  g_autoptr(BdWatchlistDelta) delta = NULL;
+
+  e->list = BD_WATCHLIST_PERSONS;
+  e->action = BD_WATCHLIST_DENY;
+  g_free (e->surname);
+  e->surname = g_strdup ("MÜLLER");
+  g_free (e->reference);
+  e->reference = g_strdup ("REF-1");
+  g_ptr_array_add (added, e);
+
+  text = bd_watchlist_delta_make (3, 4, "2026-03-01T09:00:00Z", added, removed, pki.hq_key,
+                                  pki.hq_cert, &error);
+  g_assert_no_error (error);
+  delta = bd_watchlist_delta_verify (text, strlen (text), pki.ca, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (delta->from, ==, 3);
+  g_assert_cmpint (delta->to, ==, 4);
+  g_assert_cmpuint (delta->added->len, ==, 1);
+  g_assert_cmpstr (((BdWatchlistEntry *) delta->added->pdata[0])->surname, ==, "MÜLLER");
+  g_assert_cmpstr (delta->removed[0], ==, "REF-OLD");
+  g_assert_null (delta->removed[1]);
+
+  /* A desk's key cannot publish a list. */
+  forged = bd_watchlist_delta_make (3, 4, "2026-03-01T09:00:00Z", added, removed,
+                                    pki.desk_key, pki.desk_cert, &error);
+  g_assert_no_error (error);
+  g_assert_null (bd_watchlist_delta_verify (forged, strlen (forged), pki.ca, &error));
+  g_assert_error (error, BD_JWS_ERROR, BD_JWS_ERROR_CERTIFICATE);
+  g_clear_error (&error);
+  /* Nor is a batch a list. */
+  {
+    g_autofree char *batch = batch_text ("UTO-ALP/1", 1, crossing_record);
+    g_assert_null (bd_watchlist_delta_verify (batch, strlen (batch), pki.ca, &error));
+    g_assert_error (error, BD_JWS_ERROR, BD_JWS_ERROR_HEADER);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -348,5 +395,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pki/key-files", test_key_files);
   g_test_add_func ("/batch/receipt", test_batch_and_receipt);
   g_test_add_func ("/batch/refusals", test_batch_refusals);
+  g_test_add_func ("/batch/watchlist-delta", test_watchlist_delta);
   return g_test_run ();
 }
