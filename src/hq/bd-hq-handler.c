@@ -1,0 +1,237 @@
+/* bd-hq-handler.c: serve's routes.  Every route is behind mutual TLS
+ * (the handshake checked the chain and the purpose); here the peer's
+ * desk is looked up: registered, not revoked, its current key. */
+#include "config.h"
+
+#include <string.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <openssl/pem.h>
+
+#include "bd-cleanup.h"
+#include "bd-hq-commands.h"
+#include "bd-hq-ingest.h"
+#include "bd-hq-metrics.h"
+#include "bd-hq-pki.h"
+#include "bd-hq-server.h"
+#include "bd-pki.h"
+
+typedef struct {
+  struct evhttp_request *req;
+  BdHqWorker *worker;
+  gint64 start;
+  X509 *peer;                /* borrowed from the SSL */
+  char *desk;                /* the peer's CN, a desk id */
+} Request;
+
+static void
+request_clear (Request *r)
+{
+  g_clear_pointer (&r->desk, g_free);
+}
+
+static double
+elapsed (const Request *r)
+{
+  return (g_get_monotonic_time () - r->start) / (double) G_USEC_PER_SEC;
+}
+
+static void
+reply (Request *r, int status, const char *type, const char *body)
+{
+  struct evbuffer *out = evbuffer_new ();
+  struct evkeyvalq *headers = evhttp_request_get_output_headers (r->req);
+
+  evhttp_add_header (headers, "Content-Type", type);
+  evhttp_add_header (headers, "Cache-Control", "no-store");
+  if (g_atomic_int_get (&r->worker->server->stopping))
+    evhttp_add_header (headers, "Connection", "close");
+  evbuffer_add (out, body, strlen (body));
+  evhttp_send_reply (r->req, status, NULL, out);
+  evbuffer_free (out);
+}
+
+/* A refusal: counted, logged, answered as {"error", "reason"}. */
+static void
+refuse (Request *r, const BdHqVerdict *v)
+{
+  g_autofree char *body = bd_hq_verdict_error_json (v);
+
+  bd_hq_metrics_refusal (v->error, elapsed (r));
+  bd_hq_log ("refused", "path=%s desk=%s seq=%" G_GINT64_FORMAT " status=%u error=%s ms=%.1f",
+             evhttp_request_get_uri (r->req), r->desk != NULL ? r->desk : "-", v->seq,
+             v->status, v->error, elapsed (r) * 1000);
+  reply (r, v->status, "application/json", body);
+}
+
+static void
+refuse_simple (Request *r, guint status, const char *error, const char *reason)
+{
+  BdHqVerdict v = { .status = status, .error = error, .reason = (char *) reason };
+
+  refuse (r, &v);
+}
+
+/* Who is calling: the peer certificate's desk, registered with this very
+ * key and not revoked. */
+static gboolean
+authorize (Request *r)
+{
+  struct evhttp_connection *evcon = evhttp_request_get_connection (r->req);
+  struct bufferevent *bev = evhttp_connection_get_bufferevent (evcon);
+  SSL *ssl = bufferevent_openssl_get_ssl (bev);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdHqDesk) desk = NULL;
+  g_autoptr(BIO) in = NULL;
+  g_autoptr(EVP_PKEY) key = NULL;
+  BdHqConn *conn;
+  g_autofree char *now = NULL;
+
+  r->peer = ssl != NULL ? SSL_get0_peer_certificate (ssl) : NULL;
+  if (r->peer == NULL || SSL_get_verify_result (ssl) != X509_V_OK)
+    return (refuse_simple (r, 401, "certificate", "a client certificate is required"), FALSE);
+  r->desk = bd_pki_common_name (r->peer);
+  if (r->desk == NULL || !bd_hq_desk_id_valid (r->desk))
+    {
+      g_clear_pointer (&r->desk, g_free);
+      return (refuse_simple (r, 403, "certificate", "the certificate names no desk"), FALSE);
+    }
+  desk = bd_hq_store_desk_get (r->worker->store, r->desk, &error);
+  if (desk == NULL)
+    {
+      gboolean unknown = g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND);
+
+      refuse_simple (r, unknown ? 403 : 500, unknown ? "unknown-desk" : "store",
+                     unknown ? "not a registered desk" : error->message);
+      return FALSE;
+    }
+  if (desk->revoked)
+    {
+      now = bd_hq_now ();
+      if (!bd_hq_store_alert_add (r->worker->store, now, desk->id, "revoked-desk",
+                                  "a revoked desk connected", &error))
+        bd_hq_log ("error", "what=alert desk=%s", desk->id);
+      return (refuse_simple (r, 403, "revoked", "the desk is revoked"), FALSE);
+    }
+  in = BIO_new_mem_buf (desk->key_pem, -1);
+  key = in != NULL ? PEM_read_bio_PUBKEY (in, NULL, NULL, NULL) : NULL;
+  if (key == NULL || !bd_pki_same_key (key, X509_get0_pubkey (r->peer)))
+    return (refuse_simple (r, 403, "superseded-certificate",
+                           "this certificate has been superseded"), FALSE);
+  /* The desk's connections count against its cap from its first request. */
+  conn = bd_hq_conn_get (ssl);
+  if (conn != NULL && conn->desk == NULL)
+    {
+      if (!bd_hq_rate_limit_connect (r->worker->server->limit, r->desk,
+                                     r->worker->server->config.max_desk_connections))
+        {
+          evhttp_add_header (evhttp_request_get_output_headers (r->req), "Connection", "close");
+          return (refuse_simple (r, 429, "too-many-connections",
+                                 "too many connections from this desk"), FALSE);
+        }
+      conn->desk = g_strdup (r->desk);
+    }
+  return TRUE;
+}
+
+static void
+post_batch (Request *r)
+{
+  struct evbuffer *in = evhttp_request_get_input_buffer (r->req);
+  gsize length = evbuffer_get_length (in);
+  const char *body;
+  guint retry;
+  BdHqVerdict v;
+
+  if (!bd_hq_rate_limit_take (r->worker->server->limit, r->desk, &retry))
+    {
+      g_autofree char *after = g_strdup_printf ("%u", retry);
+
+      evhttp_add_header (evhttp_request_get_output_headers (r->req), "Retry-After", after);
+      return refuse_simple (r, 429, "rate-limited", "too many batches; retry later");
+    }
+  if (length > BD_BATCH_MAX_BODY)
+    return refuse_simple (r, 413, "too-large", "the body is larger than 8 MiB");
+  body = (const char *) evbuffer_pullup (in, -1);
+  bd_hq_ingest (r->worker->store, r->worker->server->dir, body != NULL ? body : "", length,
+                r->peer, &v);
+  if (v.status != 200)
+    refuse (r, &v);
+  else
+    {
+      bd_hq_metrics_batch (v.stored, v.records, elapsed (r));
+      bd_hq_log ("batch", "desk=%s epoch=%" G_GINT64_FORMAT " seq=%" G_GINT64_FORMAT
+                 " records=%u status=200 result=%s ms=%.1f", v.desk, v.epoch, v.seq, v.records,
+                 v.stored ? "stored" : "replay", elapsed (r) * 1000);
+      reply (r, 200, "application/jose+json", v.receipt);
+    }
+  bd_hq_verdict_clear (&v);
+}
+
+static void
+get_watchlist (Request *r)
+{
+  const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri (r->req);
+  const char *query = evhttp_uri_get_query (uri);
+  struct evkeyvalq params = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *since_text = NULL;
+  guint64 since = 0;
+
+  if (query != NULL && evhttp_parse_query_str (query, &params) == 0)
+    since_text = evhttp_find_header (&params, "since");
+  if (since_text != NULL &&
+      !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL))
+    since_text = "";
+  evhttp_clear_headers (&params);
+  if (since_text != NULL && *since_text == '\0')
+    return refuse_simple (r, 400, "since", "since is not a version number");
+  text = bd_hq_watchlist_signed (r->worker->store, r->worker->server->dir, (gint64) since,
+                                 &error);
+  if (text == NULL)
+    return refuse_simple (r, g_error_matches (error, BD_HQ_STORE_ERROR,
+                                              BD_HQ_STORE_ERROR_NOT_FOUND) ? 400 : 500,
+                          "since", error->message);
+  bd_hq_log ("watchlist", "desk=%s since=%" G_GUINT64_FORMAT " status=200 ms=%.1f", r->desk,
+             since, elapsed (r) * 1000);
+  reply (r, 200, "application/jose+json", text);
+}
+
+static void
+on_request_cb (struct evhttp_request *req, void *data)
+{
+  Request r = { .req = req, .worker = data, .start = g_get_monotonic_time () };
+  const char *path = evhttp_uri_get_path (evhttp_request_get_evhttp_uri (req));
+  enum evhttp_cmd_type method = evhttp_request_get_command (req);
+  gboolean get = method == EVHTTP_REQ_GET;
+
+  if (path == NULL)
+    path = "";
+  if (!authorize (&r))
+    ;
+  else if (strcmp (path, "/v1/batches") == 0 && method == EVHTTP_REQ_POST)
+    post_batch (&r);
+  else if (strcmp (path, "/v1/watchlist") == 0 && get)
+    get_watchlist (&r);
+  else if (strcmp (path, "/healthz") == 0 && get)
+    reply (&r, 200, "application/json", "{\"status\": \"ok\"}\n");
+  else if (strcmp (path, "/metrics") == 0 && get)
+    {
+      g_autofree char *text = bd_hq_metrics_text ();
+
+      reply (&r, 200, "text/plain; version=0.0.4", text);
+    }
+  else
+    refuse_simple (&r, 404, "not-found", "no such resource");
+  request_clear (&r);
+}
+
+void
+bd_hq_handler_install (BdHqWorker *worker)
+{
+  evhttp_set_gencb (worker->http, on_request_cb, worker);
+}

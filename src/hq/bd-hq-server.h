@@ -1,0 +1,78 @@
+/* bd-hq-server.h: `serve`.  Worker threads each run an event base with an
+ * evhttp accepting on its own dup() of one listening socket; a request is
+ * verified and stored on the thread that read it, with that thread's own
+ * store connection, and answered there.  TLS is mutual: the handshake
+ * refuses clients without a certificate from HQ's CA (clientAuth), and
+ * below TLS 1.2. */
+#pragma once
+
+#include <glib.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <openssl/ssl.h>
+
+#include "bd-hq-dir.h"
+#include "bd-hq-ratelimit.h"
+#include "bd-hq-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *dir;
+  char *store_url;          /* nullable: DIR/hq.db */
+  char *host;
+  guint16 port;             /* 0: any free port */
+  guint threads;
+  double rate;              /* batches a second a desk, sustained */
+  double burst;
+  guint max_desk_connections;
+  guint timeout;            /* seconds a connection may idle or stall */
+} BdHqServerConfig;
+
+typedef struct _BdHqServer BdHqServer;
+
+typedef struct {
+  BdHqServer *server;
+  guint index;
+  struct event_base *base;
+  struct evhttp *http;
+  struct evhttp_bound_socket *bound;
+  struct event *stop;
+  struct event *drain;
+  BdHqStore *store;
+  gint connections;         /* open TLS connections on this base (atomic) */
+  gint64 deadline;          /* monotonic, while draining */
+  GThread *thread;
+} BdHqWorker;
+
+struct _BdHqServer {
+  BdHqServerConfig config;
+  BdHqDir *dir;
+  SSL_CTX *ssl;
+  BdHqRateLimit *limit;
+  int listen_fd;
+  GPtrArray *workers;       /* BdHqWorker * */
+  gboolean stopping;        /* atomic */
+};
+
+/* What HQ knows about one TLS connection, attached to its SSL and freed
+ * with it. */
+typedef struct {
+  BdHqWorker *worker;
+  char *desk;               /* counted against the desk's cap once a request named it */
+} BdHqConn;
+
+/* The connection data of @ssl. */
+BdHqConn *bd_hq_conn_get (SSL *ssl);
+
+/* Runs until SIGTERM or SIGINT; returns the exit status. */
+int  bd_hq_server_run         (const BdHqServerConfig *config);
+
+/* bd-hq-handler.c: the routes, installed on each worker's evhttp. */
+void bd_hq_handler_install    (BdHqWorker *worker);
+
+/* bd-hq-log.c: one structured line on stderr, key=value pairs, no
+ * personal data (desk ids, seqs, statuses, durations). */
+void bd_hq_log (const char *event, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+G_END_DECLS

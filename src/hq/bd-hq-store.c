@@ -1,0 +1,711 @@
+/* bd-hq-store.c: what HQ's store decides, written once over the table of
+ * functions of bd-hq-store.h.  SQL here is the dialect SQLite and
+ * PostgreSQL share: $N parameters, ON CONFLICT, COALESCE. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "bd-hq-config.h"
+#include "bd-hq-store.h"
+#include "bd-watchlist.h"
+#include "bd-watchlist-private.h"
+
+G_DEFINE_QUARK (bd-hq-store-error-quark, bd_hq_store_error)
+
+#define MAX_PARAMS 16
+#define SUBMIT_TRIES 5
+
+/* %ID% becomes the backend's auto-numbered primary key. */
+static const char *const schema[] = {
+  "CREATE TABLE IF NOT EXISTS desks ("
+  " id TEXT PRIMARY KEY, epoch BIGINT NOT NULL, key TEXT NOT NULL,"
+  " revoked INTEGER NOT NULL DEFAULT 0, last_seq BIGINT NOT NULL DEFAULT 0,"
+  " last_hash TEXT NOT NULL, audit_seq BIGINT NOT NULL DEFAULT -1, audit_hash TEXT,"
+  " issued TEXT NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS batches ("
+  " desk TEXT NOT NULL REFERENCES desks (id), epoch BIGINT NOT NULL, seq BIGINT NOT NULL,"
+  " sha256 TEXT NOT NULL, prev TEXT NOT NULL, created TEXT NOT NULL, received TEXT NOT NULL,"
+  " records BIGINT NOT NULL, body TEXT NOT NULL, receipt TEXT NOT NULL,"
+  " PRIMARY KEY (desk, epoch, seq))",
+  "CREATE TABLE IF NOT EXISTS crossings ("
+  " id TEXT PRIMARY KEY, desk TEXT NOT NULL, epoch BIGINT NOT NULL, seq BIGINT NOT NULL,"
+  " post TEXT NOT NULL, day TEXT NOT NULL, direction TEXT NOT NULL, decision TEXT NOT NULL,"
+  " time TEXT NOT NULL, record TEXT NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS events ("
+  " desk TEXT NOT NULL, epoch BIGINT NOT NULL, seq BIGINT NOT NULL, idx BIGINT NOT NULL,"
+  " type TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (desk, epoch, seq, idx))",
+  "CREATE TABLE IF NOT EXISTS audit_anchors ("
+  " desk TEXT NOT NULL, epoch BIGINT NOT NULL, seq BIGINT NOT NULL,"
+  " audit_seq BIGINT NOT NULL, audit_hash TEXT NOT NULL, PRIMARY KEY (desk, epoch, seq))",
+  "CREATE TABLE IF NOT EXISTS alerts ("
+  " id %ID%, time TEXT NOT NULL, desk TEXT NOT NULL, kind TEXT NOT NULL,"
+  " detail TEXT NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS watchlist_versions ("
+  " version BIGINT PRIMARY KEY, published TEXT NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS watchlist_entries ("
+  " id %ID%, reference TEXT NOT NULL, list TEXT NOT NULL, action TEXT NOT NULL,"
+  " surname TEXT NOT NULL, given_names TEXT NOT NULL, birth_date TEXT NOT NULL,"
+  " nationality TEXT NOT NULL, document_number TEXT NOT NULL, issuing_state TEXT NOT NULL,"
+  " added BIGINT NOT NULL, removed BIGINT)",
+  "CREATE INDEX IF NOT EXISTS watchlist_entries_reference ON watchlist_entries (reference)",
+  "CREATE TABLE IF NOT EXISTS watchlist_staged ("
+  " reference TEXT PRIMARY KEY, op TEXT NOT NULL, list TEXT, action TEXT, surname TEXT,"
+  " given_names TEXT, birth_date TEXT, nationality TEXT, document_number TEXT,"
+  " issuing_state TEXT)",
+  "CREATE INDEX IF NOT EXISTS crossings_desk ON crossings (desk)",
+};
+
+#define ENTRY_COLUMNS "list, action, surname, given_names, birth_date, nationality," \
+                      " document_number, issuing_state, reference"
+
+void
+bd_hq_rows_free (BdHqRows *rows)
+{
+  if (rows == NULL)
+    return;
+  g_ptr_array_unref (rows->rows);
+  g_free (rows);
+}
+
+void
+bd_hq_desk_free (BdHqDesk *desk)
+{
+  if (desk == NULL)
+    return;
+  g_free (desk->id);
+  g_free (desk->key_pem);
+  g_free (desk->last_hash);
+  g_free (desk->issued);
+  g_free (desk);
+}
+
+void
+bd_hq_submit_result_clear (BdHqSubmitResult *result)
+{
+  g_clear_pointer (&result->receipt, g_free);
+}
+
+/* Runs @sql with @n text parameters from the variable arguments. */
+static gboolean
+run (BdHqStore *store, BdHqRows **rows, GError **error, const char *sql, guint n, ...)
+{
+  const char *params[MAX_PARAMS];
+  va_list ap;
+
+  g_assert (n <= MAX_PARAMS);
+  va_start (ap, n);
+  for (guint i = 0; i < n; i++)
+    params[i] = va_arg (ap, const char *);
+  va_end (ap);
+  return store->klass->exec (store, sql, n, params, rows, error);
+}
+
+static gint64
+to_i64 (const char *text)
+{
+  return text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+}
+
+/* A number as a parameter: @buf must hold 24 bytes. */
+static const char *
+num (char *buf, gint64 value)
+{
+  g_snprintf (buf, 24, "%" G_GINT64_FORMAT, value);
+  return buf;
+}
+
+/* One integer from a one-row, one-column query. */
+static gboolean
+scalar (BdHqStore *store, gint64 *value, GError **error, const char *sql)
+{
+  g_autoptr(BdHqRows) rows = NULL;
+
+  if (!run (store, &rows, error, sql, 0))
+    return FALSE;
+  *value = rows->rows->len > 0 ? to_i64 (bd_hq_rows_get (rows, 0, 0)) : 0;
+  return TRUE;
+}
+
+static gboolean
+not_found (GError **error, const char *what, const char *name)
+{
+  g_set_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND, "no %s %s", what, name);
+  return FALSE;
+}
+
+gboolean
+bd_hq_store_create_schema (BdHqStore *store, GError **error)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (schema); i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (schema[i], "%ID%", -1);
+      g_autofree char *sql = g_strjoinv (store->klass->id_column, parts);
+
+      if (!run (store, NULL, error, sql, 0))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+BdHqStore *
+bd_hq_store_open (const char *dir, const char *url, GError **error)
+{
+  g_autofree char *path = NULL;
+
+  if (url == NULL || *url == '\0')
+    {
+      path = g_build_filename (dir, "hq.db", NULL);
+      return bd_hq_store_sqlite_open (path, error);
+    }
+  if (g_str_has_prefix (url, "sqlite:"))
+    return bd_hq_store_sqlite_open (url + strlen ("sqlite:"), error);
+  if (g_str_has_prefix (url, "postgresql://") || g_str_has_prefix (url, "postgres://"))
+    {
+#if BD_HQ_HAVE_PG
+      return bd_hq_store_pg_open (url, error);
+#else
+      g_set_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_URL,
+                   "this borderdesk-hq was built without PostgreSQL");
+      return NULL;
+#endif
+    }
+  g_set_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_URL,
+               "%s: not sqlite:PATH or postgresql://...", url);
+  return NULL;
+}
+
+void
+bd_hq_store_close (BdHqStore *store)
+{
+  if (store != NULL)
+    store->klass->close (store);
+}
+
+/* Desks. */
+
+static BdHqDesk *
+desk_from_row (const BdHqRows *rows, guint i)
+{
+  BdHqDesk *desk = g_new0 (BdHqDesk, 1);
+
+  desk->id = g_strdup (bd_hq_rows_get (rows, i, 0));
+  desk->epoch = to_i64 (bd_hq_rows_get (rows, i, 1));
+  desk->key_pem = g_strdup (bd_hq_rows_get (rows, i, 2));
+  desk->revoked = to_i64 (bd_hq_rows_get (rows, i, 3)) != 0;
+  desk->last_seq = to_i64 (bd_hq_rows_get (rows, i, 4));
+  desk->last_hash = g_strdup (bd_hq_rows_get (rows, i, 5));
+  desk->audit_seq = to_i64 (bd_hq_rows_get (rows, i, 6));
+  desk->issued = g_strdup (bd_hq_rows_get (rows, i, 7));
+  return desk;
+}
+
+#define DESK_COLUMNS "id, epoch, key, revoked, last_seq, last_hash, audit_seq, issued"
+
+/* The desk row, locked for the rest of the transaction where the
+ * backend can lock rows.  NULL without @error when there is none. */
+static BdHqDesk *
+desk_lock (BdHqStore *store, const char *id, GError **error)
+{
+  g_autofree char *sql = g_strconcat ("SELECT " DESK_COLUMNS " FROM desks WHERE id = $1",
+                                      store->klass->lock_suffix, NULL);
+  g_autoptr(BdHqRows) rows = NULL;
+
+  if (!run (store, &rows, error, sql, 1, id) || rows->rows->len == 0)
+    return NULL;
+  return desk_from_row (rows, 0);
+}
+
+gboolean
+bd_hq_store_desk_register (BdHqStore *store, const char *id, const char *key_pem,
+                           const char *now, gint64 *epoch, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(BdHqDesk) desk = NULL;
+  gboolean ok;
+
+  if (!store->klass->begin_write (store, error))
+    return FALSE;
+  desk = desk_lock (store, id, &local);
+  if (local != NULL)
+    ok = FALSE;
+  else if (desk == NULL)
+    ok = run (store, NULL, &local,
+              "INSERT INTO desks (id, epoch, key, last_hash, issued) VALUES ($1, 1, $2, $3, $4)",
+              4, id, key_pem, BD_SHA256_ZERO, now);
+  else
+    ok = run (store, NULL, &local,
+              "UPDATE desks SET epoch = epoch + 1, key = $2, revoked = 0, last_seq = 0,"
+              " last_hash = $3, audit_seq = -1, audit_hash = NULL, issued = $4 WHERE id = $1",
+              4, id, key_pem, BD_SHA256_ZERO, now);
+  if (!ok || !store->klass->commit (store, &local))
+    {
+      store->klass->rollback (store);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (epoch != NULL)
+    *epoch = desk != NULL ? desk->epoch + 1 : 1;
+  return TRUE;
+}
+
+gboolean
+bd_hq_store_desk_revoke (BdHqStore *store, const char *id, GError **error)
+{
+  g_autoptr(BdHqRows) rows = NULL;
+
+  if (!run (store, &rows, error, "UPDATE desks SET revoked = 1 WHERE id = $1 RETURNING id",
+            1, id))
+    return FALSE;
+  if (rows->rows->len == 0)
+    return not_found (error, "desk", id);
+  return TRUE;
+}
+
+BdHqDesk *
+bd_hq_store_desk_get (BdHqStore *store, const char *id, GError **error)
+{
+  g_autoptr(BdHqRows) rows = NULL;
+
+  if (!run (store, &rows, error, "SELECT " DESK_COLUMNS " FROM desks WHERE id = $1", 1, id))
+    return NULL;
+  if (rows->rows->len == 0)
+    return (not_found (error, "desk", id), NULL);
+  return desk_from_row (rows, 0);
+}
+
+GPtrArray *
+bd_hq_store_desk_list (BdHqStore *store, GError **error)
+{
+  g_autoptr(BdHqRows) rows = NULL;
+  GPtrArray *desks;
+
+  if (!run (store, &rows, error, "SELECT " DESK_COLUMNS " FROM desks ORDER BY id", 0))
+    return NULL;
+  desks = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_hq_desk_free);
+  for (guint i = 0; i < rows->rows->len; i++)
+    g_ptr_array_add (desks, desk_from_row (rows, i));
+  return desks;
+}
+
+/* Alerts. */
+
+gboolean
+bd_hq_store_alert_add (BdHqStore *store, const char *now, const char *desk, const char *kind,
+                       const char *detail, GError **error)
+{
+  return run (store, NULL, error,
+              "INSERT INTO alerts (time, desk, kind, detail) VALUES ($1, $2, $3, $4)",
+              4, now, desk, kind, detail);
+}
+
+BdHqRows *
+bd_hq_store_alert_list (BdHqStore *store, GError **error)
+{
+  BdHqRows *rows = NULL;
+
+  if (!run (store, &rows, error, "SELECT id, time, desk, kind, detail FROM alerts ORDER BY id", 0))
+    return NULL;
+  return rows;
+}
+
+/* Batches. */
+
+static gboolean
+store_record (BdHqStore *store, const BdBatch *batch, guint idx, GError **error)
+{
+  JsonNode *node = json_array_get_element (batch->records, idx);
+  JsonObject *r = json_node_get_object (node);
+  const char *type = json_object_get_string_member (r, "type");
+  g_autofree char *text = json_to_string (node, FALSE);
+  char e[24], s[24], i[24];
+
+  num (e, batch->epoch);
+  num (s, batch->seq);
+  if (strcmp (type, "crossing") == 0)
+    {
+      const char *time = json_object_get_string_member (r, "time");
+      g_autofree char *day = g_strndup (time, 10);
+
+      /* A crossing is one event whatever batch carries it: stored once. */
+      return run (store, NULL, error,
+                  "INSERT INTO crossings (id, desk, epoch, seq, post, day, direction, decision,"
+                  " time, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                  " ON CONFLICT (id) DO NOTHING",
+                  10, json_object_get_string_member (r, "id"), batch->desk, e, s,
+                  json_object_get_string_member (r, "post"), day,
+                  json_object_get_string_member (r, "direction"),
+                  json_object_get_string_member (r, "decision"), time, text);
+    }
+  return run (store, NULL, error,
+              "INSERT INTO events (desk, epoch, seq, idx, type, record)"
+              " VALUES ($1, $2, $3, $4, $5, $6)",
+              6, batch->desk, e, s, num (i, idx), type, text);
+}
+
+/* Inside the write transaction, with the desk row locked. */
+static gboolean
+submit_locked (BdHqStore *store, const BdBatch *batch, const char *receipt, const char *now,
+               BdHqSubmitResult *result, GError **error)
+{
+  g_autoptr(BdHqDesk) desk = NULL;
+  g_autoptr(BdHqRows) rows = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *sig64 = NULL;
+  char e[24], s[24], n[24], a[24];
+  GError *local = NULL;
+
+  desk = desk_lock (store, batch->desk, &local);
+  if (local != NULL)
+    return (g_propagate_error (error, local), FALSE);
+  if (desk == NULL)
+    return (result->status = BD_HQ_SUBMIT_UNKNOWN, TRUE);
+  if (desk->revoked)
+    {
+      result->status = BD_HQ_SUBMIT_REVOKED;
+      detail = g_strdup_printf ("a batch from a revoked desk (epoch %" G_GINT64_FORMAT
+                                ", seq %" G_GINT64_FORMAT ")", batch->epoch, batch->seq);
+      return bd_hq_store_alert_add (store, now, batch->desk, "revoked-desk", detail, error);
+    }
+  num (e, batch->epoch);
+  num (s, batch->seq);
+  if (!run (store, &rows, error,
+            "SELECT sha256, receipt FROM batches WHERE desk = $1 AND epoch = $2 AND seq = $3",
+            3, batch->desk, e, s))
+    return FALSE;
+  if (rows->rows->len > 0)
+    {
+      if (strcmp (bd_hq_rows_get (rows, 0, 0), batch->sha256) == 0)
+        {
+          result->status = BD_HQ_SUBMIT_REPLAY;
+          result->receipt = g_strdup (bd_hq_rows_get (rows, 0, 1));
+          return TRUE;
+        }
+      result->status = BD_HQ_SUBMIT_CONFLICT;
+      detail = g_strdup_printf ("epoch %" G_GINT64_FORMAT " seq %" G_GINT64_FORMAT
+                                ": stored sha256 %s, offered %s", batch->epoch, batch->seq,
+                                bd_hq_rows_get (rows, 0, 0), batch->sha256);
+      return bd_hq_store_alert_add (store, now, batch->desk, "conflict", detail, error);
+    }
+  if (batch->epoch != desk->epoch)
+    return (result->status = BD_HQ_SUBMIT_EPOCH, result->expected_seq = desk->epoch, TRUE);
+  result->expected_seq = desk->last_seq + 1;
+  if (batch->seq != desk->last_seq + 1)
+    return (result->status = BD_HQ_SUBMIT_GAP, TRUE);
+  if (strcmp (batch->prev, desk->last_hash) != 0)
+    return (result->status = BD_HQ_SUBMIT_PREV, TRUE);
+
+  /* Kept in the compact serialization: what a later audit re-verifies. */
+  sig64 = bd_base64url_encode (g_bytes_get_data (batch->jws->signature, NULL),
+                               g_bytes_get_size (batch->jws->signature));
+  body = g_strconcat (batch->jws->signing_input, ".", sig64, NULL);
+  if (!run (store, NULL, error,
+            "INSERT INTO batches (desk, epoch, seq, sha256, prev, created, received, records,"
+            " body, receipt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            10, batch->desk, e, s, batch->sha256, batch->prev, batch->created, now,
+            num (n, json_array_get_length (batch->records)), body, receipt))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (batch->records); i++)
+    if (!store_record (store, batch, i, error))
+      return FALSE;
+  if (!run (store, NULL, error,
+            "INSERT INTO audit_anchors (desk, epoch, seq, audit_seq, audit_hash)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            5, batch->desk, e, s, num (a, batch->audit_seq), batch->audit_hash) ||
+      !run (store, NULL, error,
+            "UPDATE desks SET last_seq = $2, last_hash = $3, audit_seq = $4, audit_hash = $5"
+            " WHERE id = $1",
+            5, batch->desk, s, batch->sha256, a, batch->audit_hash))
+    return FALSE;
+  if (batch->audit_seq < desk->audit_seq)
+    {
+      result->audit_backwards = TRUE;
+      g_clear_pointer (&detail, g_free);
+      detail = g_strdup_printf ("seq %" G_GINT64_FORMAT ": audit head %" G_GINT64_FORMAT
+                                " after %" G_GINT64_FORMAT, batch->seq, batch->audit_seq,
+                                desk->audit_seq);
+      if (!bd_hq_store_alert_add (store, now, batch->desk, "audit-backwards", detail, error))
+        return FALSE;
+    }
+  result->status = BD_HQ_SUBMIT_STORED;
+  result->receipt = g_strdup (receipt);
+  return TRUE;
+}
+
+gboolean
+bd_hq_store_submit (BdHqStore *store, const BdBatch *batch, const char *receipt,
+                    const char *now, BdHqSubmitResult *result, GError **error)
+{
+  for (int attempt = 1;; attempt++)
+    {
+      g_autoptr(GError) local = NULL;
+      gboolean keep;
+
+      memset (result, 0, sizeof *result);
+      if (!store->klass->begin_write (store, &local))
+        ;
+      else if (submit_locked (store, batch, receipt, now, result, &local))
+        {
+          /* Refusals that raised no alert leave nothing to keep. */
+          keep = result->status == BD_HQ_SUBMIT_STORED ||
+                 result->status == BD_HQ_SUBMIT_CONFLICT ||
+                 result->status == BD_HQ_SUBMIT_REVOKED;
+          if (!keep)
+            {
+              store->klass->rollback (store);
+              return TRUE;
+            }
+          if (store->klass->commit (store, &local))
+            return TRUE;
+        }
+      store->klass->rollback (store);
+      bd_hq_submit_result_clear (result);
+      if (attempt >= SUBMIT_TRIES ||
+          !g_error_matches (local, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_RETRY))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      g_usleep (g_random_int_range (1000, 20000) * attempt);
+    }
+}
+
+/* Reports. */
+
+JsonNode *
+bd_hq_store_report (BdHqStore *store, GError **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(BdHqRows) desks = NULL;
+  g_autoptr(BdHqRows) rows = NULL;
+  gint64 crossings, batches, records;
+
+  if (!scalar (store, &crossings, error, "SELECT COUNT(*) FROM crossings") ||
+      !scalar (store, &batches, error, "SELECT COUNT(*) FROM batches") ||
+      !scalar (store, &records, error, "SELECT COALESCE(SUM(records), 0) FROM batches") ||
+      !run (store, &desks, error,
+            "SELECT d.id, d.epoch, d.revoked,"
+            " (SELECT COUNT(*) FROM batches b WHERE b.desk = d.id),"
+            " (SELECT COUNT(*) FROM crossings c WHERE c.desk = d.id)"
+            " FROM desks d ORDER BY d.id", 0) ||
+      !run (store, &rows, error,
+            "SELECT post, desk, day, direction, COUNT(*) FROM crossings"
+            " GROUP BY post, desk, day, direction ORDER BY post, desk, day, direction", 0))
+    return NULL;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "crossings");
+  json_builder_add_int_value (b, crossings);
+  json_builder_set_member_name (b, "batches");
+  json_builder_add_int_value (b, batches);
+  json_builder_set_member_name (b, "records");
+  json_builder_add_int_value (b, records);
+  json_builder_set_member_name (b, "desks");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < desks->rows->len; i++)
+    {
+      const char *id = bd_hq_rows_get (desks, i, 0);
+      g_autofree char *post = g_strndup (id, strcspn (id, "/"));
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "desk");
+      json_builder_add_string_value (b, id);
+      json_builder_set_member_name (b, "post");
+      json_builder_add_string_value (b, post);
+      json_builder_set_member_name (b, "epoch");
+      json_builder_add_int_value (b, to_i64 (bd_hq_rows_get (desks, i, 1)));
+      json_builder_set_member_name (b, "revoked");
+      json_builder_add_boolean_value (b, to_i64 (bd_hq_rows_get (desks, i, 2)) != 0);
+      json_builder_set_member_name (b, "batches");
+      json_builder_add_int_value (b, to_i64 (bd_hq_rows_get (desks, i, 3)));
+      json_builder_set_member_name (b, "crossings");
+      json_builder_add_int_value (b, to_i64 (bd_hq_rows_get (desks, i, 4)));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "rows");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < rows->rows->len; i++)
+    {
+      static const char *const names[] = { "post", "desk", "day", "direction" };
+
+      json_builder_begin_object (b);
+      for (guint c = 0; c < G_N_ELEMENTS (names); c++)
+        {
+          json_builder_set_member_name (b, names[c]);
+          json_builder_add_string_value (b, bd_hq_rows_get (rows, i, c));
+        }
+      json_builder_set_member_name (b, "crossings");
+      json_builder_add_int_value (b, to_i64 (bd_hq_rows_get (rows, i, 4)));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* Watchlist. */
+
+static gboolean
+in_transaction (BdHqStore *store, gboolean ok, GError **error)
+{
+  if (ok && store->klass->commit (store, error))
+    return TRUE;
+  store->klass->rollback (store);
+  return FALSE;
+}
+
+gboolean
+bd_hq_store_watchlist_stage_add (BdHqStore *store, GPtrArray *entries, GError **error)
+{
+  gboolean ok;
+
+  if (!store->klass->begin_write (store, error))
+    return FALSE;
+  ok = TRUE;
+  for (guint i = 0; ok && i < entries->len; i++)
+    {
+      BdWatchlistEntry *w = g_ptr_array_index (entries, i);
+
+      ok = run (store, NULL, error,
+                "INSERT INTO watchlist_staged (op, " ENTRY_COLUMNS ")"
+                " VALUES ('add', $1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                " ON CONFLICT (reference) DO UPDATE SET op = 'add', list = excluded.list,"
+                " action = excluded.action, surname = excluded.surname,"
+                " given_names = excluded.given_names, birth_date = excluded.birth_date,"
+                " nationality = excluded.nationality,"
+                " document_number = excluded.document_number,"
+                " issuing_state = excluded.issuing_state",
+                9, bd_watchlist_list_to_string (w->list),
+                bd_watchlist_action_to_string (w->action), w->surname, w->given_names,
+                w->birth_date, w->nationality, w->document_number, w->issuing_state,
+                w->reference);
+    }
+  return in_transaction (store, ok, error);
+}
+
+gboolean
+bd_hq_store_watchlist_stage_remove (BdHqStore *store, const char *reference, GError **error)
+{
+  g_autoptr(BdHqRows) live = NULL;
+  g_autoptr(BdHqRows) staged = NULL;
+  gboolean ok;
+
+  if (!store->klass->begin_write (store, error))
+    return FALSE;
+  ok = run (store, &live, error,
+            "SELECT id FROM watchlist_entries WHERE reference = $1 AND removed IS NULL",
+            1, reference) &&
+       run (store, &staged, error,
+            "DELETE FROM watchlist_staged WHERE reference = $1 RETURNING op", 1, reference);
+  if (ok && live->rows->len == 0 && staged->rows->len == 0)
+    ok = not_found (error, "watchlist entry", reference);
+  else if (ok && live->rows->len > 0)
+    ok = run (store, NULL, error,
+              "INSERT INTO watchlist_staged (reference, op) VALUES ($1, 'remove')", 1, reference);
+  return in_transaction (store, ok, error);
+}
+
+gboolean
+bd_hq_store_watchlist_publish (BdHqStore *store, const char *now, gint64 *version,
+                               GError **error)
+{
+  g_autoptr(BdHqRows) staged = NULL;
+  gint64 current = 0;
+  char v[24];
+  gboolean ok;
+
+  if (!store->klass->begin_write (store, error))
+    return FALSE;
+  ok = scalar (store, &current, error,
+               "SELECT COALESCE(MAX(version), 0) FROM watchlist_versions") &&
+       run (store, &staged, error,
+            "SELECT op, " ENTRY_COLUMNS " FROM watchlist_staged ORDER BY reference", 0);
+  *version = current;
+  if (ok && staged->rows->len == 0)
+    return in_transaction (store, TRUE, error);
+  num (v, current + 1);
+  for (guint i = 0; ok && i < staged->rows->len; i++)
+    {
+      const char *ref = bd_hq_rows_get (staged, i, 9);
+
+      ok = run (store, NULL, error,
+                "UPDATE watchlist_entries SET removed = $2 WHERE reference = $1"
+                " AND removed IS NULL", 2, ref, v);
+      if (ok && strcmp (bd_hq_rows_get (staged, i, 0), "add") == 0)
+        ok = run (store, NULL, error,
+                  "INSERT INTO watchlist_entries (added, " ENTRY_COLUMNS ")"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                  10, v, bd_hq_rows_get (staged, i, 1), bd_hq_rows_get (staged, i, 2),
+                  bd_hq_rows_get (staged, i, 3), bd_hq_rows_get (staged, i, 4),
+                  bd_hq_rows_get (staged, i, 5), bd_hq_rows_get (staged, i, 6),
+                  bd_hq_rows_get (staged, i, 7), bd_hq_rows_get (staged, i, 8), ref);
+    }
+  ok = ok && run (store, NULL, error, "DELETE FROM watchlist_staged", 0) &&
+       run (store, NULL, error,
+            "INSERT INTO watchlist_versions (version, published) VALUES ($1, $2)", 2, v, now);
+  if (ok)
+    *version = current + 1;
+  return in_transaction (store, ok, error);
+}
+
+gboolean
+bd_hq_store_watchlist_delta (BdHqStore *store, gint64 since, gint64 *to, char **published,
+                             GPtrArray **added, GStrv *removed, GError **error)
+{
+  g_autoptr(BdHqRows) ver = NULL;
+  g_autoptr(BdHqRows) add = NULL;
+  g_autoptr(BdHqRows) rem = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GStrvBuilder) refs = g_strv_builder_new ();
+  char s[24];
+
+  if (!run (store, &ver, error,
+            "SELECT version, published FROM watchlist_versions ORDER BY version DESC LIMIT 1", 0))
+    return FALSE;
+  *to = ver->rows->len > 0 ? to_i64 (bd_hq_rows_get (ver, 0, 0)) : 0;
+  if (since < 0 || since > *to)
+    {
+      g_set_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND,
+                   "no watchlist version %" G_GINT64_FORMAT " (the latest is %" G_GINT64_FORMAT
+                   ")", since, *to);
+      return FALSE;
+    }
+  num (s, since);
+  if (!run (store, &add, error,
+            "SELECT " ENTRY_COLUMNS " FROM watchlist_entries WHERE added > $1 AND removed IS NULL"
+            " ORDER BY id", 1, s) ||
+      !run (store, &rem, error,
+            "SELECT reference FROM watchlist_entries WHERE added <= $1 AND removed > $1"
+            " ORDER BY id", 1, s))
+    return FALSE;
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_watchlist_entry_free);
+  for (guint i = 0; i < add->rows->len; i++)
+    {
+      BdWatchlistEntry *w = bd_watchlist_entry_new ();
+
+      g_ptr_array_add (entries, w);
+      if (!bd_watchlist_list_from_string (bd_hq_rows_get (add, i, 0), &w->list) ||
+          !bd_watchlist_action_from_string (bd_hq_rows_get (add, i, 1), &w->action))
+        {
+          g_set_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_FAILED,
+                       "watchlist entry %s: list or action unknown", bd_hq_rows_get (add, i, 8));
+          return FALSE;
+        }
+#define TAKE(field, col) (g_free (w->field), w->field = g_strdup (bd_hq_rows_get (add, i, col)))
+      TAKE (surname, 2);
+      TAKE (given_names, 3);
+      TAKE (birth_date, 4);
+      TAKE (nationality, 5);
+      TAKE (document_number, 6);
+      TAKE (issuing_state, 7);
+      TAKE (reference, 8);
+#undef TAKE
+    }
+  for (guint i = 0; i < rem->rows->len; i++)
+    g_strv_builder_add (refs, bd_hq_rows_get (rem, i, 0));
+  *published = g_strdup (ver->rows->len > 0 ? bd_hq_rows_get (ver, 0, 1) : "");
+  *added = g_steal_pointer (&entries);
+  *removed = g_strv_builder_end (refs);
+  return TRUE;
+}
