@@ -1,0 +1,389 @@
+#!/usr/bin/python3
+"""Integration tests of borderdesk-hq (CONTRACT.md, DESIGN.md "Sync
+protocol, version 1"): the real `serve` on loopback with a throwaway HQ,
+curl and openssl s_client as the desks' peers.
+
+  test_hq.py                 the suite on the SQLite store
+  test_hq.py --postgresql    the same suite on a PostgreSQL server this
+                             script starts in a temporary directory
+
+TAP on stdout; exits non-zero when a test fails.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hqlib  # noqa: E402
+from hqlib import HQ, Desk, Failure, check, eq, b64u, b64u_decode  # noqa: E402
+
+PG = None
+
+
+def counts(hq):
+    r = hq.report()
+    return r["crossings"], r["batches"]
+
+
+def alerts(hq, kind):
+    return [a for a in hq.json("alerts") if a["kind"] == kind]
+
+
+def test_sync_records(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    for i in range(3):
+        status, receipt = hq.post(d, d.batch(d.records(100, start=100 * i)))
+        eq(status, 200, "batch %d" % (i + 1))
+        r = hqlib.verify_receipt(receipt, hq.ca, desk=d.id, seq=i + 1)
+        eq(r["records"], 100, "receipt records")
+    eq(counts(hq), (300, 3), "crossings and batches")
+    rows = hq.report()["rows"]
+    eq(sum(r["crossings"] for r in rows), 300, "report rows")
+    eq({r["direction"] for r in rows}, {"entry", "exit"}, "directions")
+    desks = hq.json("desk", "list")
+    eq([(x["id"], x["last_seq"]) for x in desks], [(d.id, 3)], "desk list")
+
+
+def test_sync_again_no_duplicates(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    batches = [d.batch(d.records(50, start=50 * i)) for i in range(3)]
+    first = [hq.post(d, b) for b in batches]
+    again = [hq.post(d, b) for b in batches]
+    eq([s for s, _ in first + again], [200] * 6, "statuses")
+    eq([r for _, r in again], [r for _, r in first], "the stored receipts, again")
+    eq(counts(hq), (150, 3), "crossings and batches")
+
+
+def test_tampered_payload(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    jws = json.loads(d.batch(d.records(2), advance=False))
+    payload = json.loads(b64u_decode(jws["payload"]))
+    payload["records"][0]["decision"] = "refused"
+    jws["payload"] = b64u(json.dumps(payload).encode())
+    status, body = hq.post(d, json.dumps(jws))
+    eq(status, 400, "status")
+    eq(json.loads(body)["error"], "signature", "error")
+    eq(counts(hq), (0, 0), "nothing stored")
+
+
+def test_wrong_kid(hq):
+    a = Desk(hq, "UTO-ALP/1")
+    b = Desk(hq, "UTO-ALP/2")
+    hq.start()
+    # B's own, valid batch sent over A's connection.
+    status, body = hq.post(a, b.batch(b.records(2), advance=False))
+    eq((status, json.loads(body)["error"]), (403, "wrong-desk"), "B's batch over A's cert")
+    # A kid that is not the payload's desk.
+    status, body = hq.post(a, a.batch(a.records(2), kid="UTO-ALP/2", advance=False))
+    eq((status, json.loads(body)["error"]), (400, "kid"), "kid != desk")
+    eq(counts(hq), (0, 0), "nothing stored")
+
+
+def test_revoked_desk(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    eq(hq.post(d, d.batch(d.records(1)))[0], 200, "before revocation")
+    hq.cli("desk", "revoke", "--desk", d.id)
+    status, body = hq.post(d, d.batch(d.records(1, start=1), advance=False))
+    eq((status, json.loads(body)["error"]), (403, "revoked"), "after revocation")
+    eq(counts(hq), (1, 1), "nothing more stored")
+    check(alerts(hq, "revoked-desk"), "an alert for the revoked desk")
+    eq(hq.cli("desk", "revoke", "--desk", "UTO-ALP/9", expect=1).returncode, 1, "unknown desk")
+
+
+def test_other_ca(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    other = HQ(name="Other")
+    try:
+        stranger = Desk(other, "UTO-ALP/1")
+        hq.start()
+        status, _ = hq.post(d, stranger.batch(stranger.records(1)), cert=stranger.crt_path,
+                            key=stranger.key_path)
+        eq(status, 0, "a certificate from another CA fails the handshake")
+        eq(hq.post(d, d.batch(d.records(1)))[0], 200, "the real desk still syncs")
+        eq(counts(hq), (1, 1), "only the real desk's batch")
+    finally:
+        other.cleanup()
+
+
+def test_no_certificate(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    status, _ = hq.curl(None, "/v1/batches", d.batch(d.records(1), advance=False))
+    eq(status, 0, "no certificate: handshake refused")
+    eq(counts(hq), (0, 0), "nothing stored")
+
+
+def s_client(hq, d, *proto):
+    p = subprocess.run(["openssl", "s_client", "-connect", "127.0.0.1:%d" % hq.port,
+                        "-cert", d.crt_path, "-key", d.key_path, "-CAfile", hq.ca,
+                        "-cipher", "DEFAULT@SECLEVEL=0"] + list(proto),
+                       input="", capture_output=True, text=True, timeout=30)
+    return p.returncode, p.stdout + p.stderr
+
+
+def test_tls_versions(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    rc, out = s_client(hq, d, "-tls1_1")
+    # The server's alert, not a client that never offered TLS 1.1.
+    check(rc != 0 and "alert protocol version" in out, "TLS 1.1 refused: %s" % out[-400:])
+    rc, out = s_client(hq, d, "-tls1_2")
+    check("Protocol  : TLSv1.2" in out or "TLSv1.2" in out, "TLS 1.2 accepted: %s" % out[-400:])
+    check("ECDHE-ECDSA-AES" in out or "CHACHA20" in out, "an AEAD suite: %s" % out[-400:])
+    rc, out = s_client(hq, d, "-tls1_2", "-cipher", "AES128-SHA:@SECLEVEL=0")
+    check("Cipher is (NONE)" in out or rc != 0, "CBC without forward secrecy refused")
+
+
+def test_oversized_body(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    status, _ = hq.post(d, "x" * (9 * 1024 * 1024))
+    eq(status, 413, "a 9 MiB body")
+    eq(hq.post(d, d.batch(d.records(1)))[0], 200, "then a normal batch")
+    eq(counts(hq), (1, 1), "only the normal batch")
+
+
+def test_malformed(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    for body in ["{not json", "[]", '{"protected":"e30","payload":"e30","signature":""}']:
+        status, text = hq.post(d, body)
+        eq(status, 400, "status for %r" % body)
+        check(json.loads(text)["error"] in ("malformed", "invalid"), "error for %r" % body)
+    bad = d.records(1)
+    bad[0]["direction"] = "sideways"
+    status, text = hq.post(d, d.batch(bad, advance=False))
+    eq((status, json.loads(text)["error"]), (400, "invalid"), "a record off the schema")
+    eq(hq.curl(d, "/nowhere")[0], 404, "unknown path")
+    eq(counts(hq), (0, 0), "nothing stored")
+
+
+def test_gap(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    eq(hq.post(d, d.batch(d.records(1)))[0], 200, "seq 1")
+    status, text = hq.post(d, d.batch(d.records(1, start=5), seq=3, advance=False))
+    eq(status, 409, "seq 3 after 1")
+    eq(json.loads(text)["expected_seq"], 2, "expected_seq")
+    status, text = hq.post(d, d.batch(d.records(1, start=6), prev="1" * 64, advance=False))
+    eq((status, json.loads(text)["error"]), (409, "prev"), "a prev that is not seq 1's")
+    eq(counts(hq), (1, 1), "only seq 1")
+
+
+def test_conflict(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    eq(hq.post(d, d.batch(d.records(2)))[0], 200, "seq 1")
+    status, text = hq.post(d, d.batch(d.records(2, start=10), seq=1, prev=hqlib.ZERO,
+                                      advance=False))
+    eq((status, json.loads(text)["error"]), (409, "conflict"), "seq 1 with other records")
+    eq(counts(hq), (2, 1), "the first seq 1 only")
+    found = alerts(hq, "conflict")
+    eq(len(found), 1, "one conflict alert")
+    eq(found[0]["desk"], d.id, "alert desk")
+    check("conflict" in hq.cli("alerts").stdout, "alerts lists it without --json")
+
+
+def test_reissue_new_epoch(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    eq(hq.post(d, d.batch(d.records(2)))[0], 200, "epoch 1 seq 1")
+    old_crt, old_key = d.crt_path + ".old", d.key_path + ".old"
+    os.rename(d.crt_path, old_crt)
+    os.rename(d.key_path, old_key)
+    old_batch = d.batch(d.records(1, start=50), advance=False)
+    d.reissue()
+    eq(d.epoch, 2, "new epoch")
+    status, text = hq.post(d, old_batch, cert=old_crt, key=old_key)
+    eq((status, json.loads(text)["error"]), (403, "superseded-certificate"), "old certificate")
+    status, text = hq.post(d, d.batch(d.records(1, start=60), epoch=1, seq=2, advance=False))
+    eq((status, json.loads(text)["error"]), (409, "epoch"), "the closed epoch")
+    status, receipt = hq.post(d, d.batch(d.records(3, start=70)))
+    eq(status, 200, "epoch 2 seq 1")
+    eq(hqlib.verify_receipt(receipt, hq.ca)["epoch"], 2, "receipt epoch")
+    eq(counts(hq), (5, 2), "both epochs")
+
+
+def test_audit_backwards(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    eq(hq.post(d, d.batch(d.records(1), audit=40))[0], 200, "audit head 40")
+    eq(hq.post(d, d.batch(d.records(1, start=1), audit=12))[0], 200, "audit head 12")
+    eq(len(alerts(hq, "audit-backwards")), 1, "an alert for the chain going back")
+
+
+def test_rate_limit(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start("--rate", "0.5", "--burst", "2")
+    statuses = []
+    for i in range(3):
+        statuses.append(hq.curl(d, "/v1/batches", d.batch(d.records(1, start=i)),
+                                extra=["-D", os.path.join(hq.work, "headers")])[0])
+    eq(statuses, [200, 200, 429], "statuses")
+    with open(os.path.join(hq.work, "headers")) as f:
+        check("retry-after:" in f.read().lower(), "Retry-After")
+    eq(counts(hq), (2, 2), "two stored")
+
+
+def test_watchlist(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    csv = os.path.join(hq.work, "list.csv")
+    with open(csv, "w") as f:
+        f.write("list,surname,given_names,birth_date,nationality,document_number,"
+                "issuing_state,action,reference\n"
+                "persons,Doe,John,1970-01-01,UTO,,,deny,P-1\n"
+                "documents,,,,,X1234567,UTO,deny,D-1\n")
+    hq.cli("watchlist", "import", csv)
+    eq(hq.cli("watchlist", "publish").stdout.strip(), "published version 1", "publish")
+    hq.cli("watchlist", "remove", "--reference", "P-1")
+    eq(hq.cli("watchlist", "publish").stdout.strip(), "published version 2", "publish 2")
+    hq.cli("watchlist", "remove", "--reference", "NOPE", expect=1)
+    hq.start()
+
+    def delta(text):
+        jws = json.loads(text)
+        eq(json.loads(b64u_decode(jws["protected"]))["typ"], "borderdesk-watchlist+jws", "typ")
+        return json.loads(b64u_decode(jws["payload"]))
+
+    status, text = hq.curl(d, "/v1/watchlist?since=0")
+    eq(status, 200, "since=0")
+    p = delta(text)
+    eq((p["from"], p["to"], [a["reference"] for a in p["added"]], p["removed"]),
+       (0, 2, ["D-1"], []), "the whole list")
+    p = delta(hq.curl(d, "/v1/watchlist?since=1")[1])
+    eq((p["from"], p["added"], p["removed"]), (1, [], ["P-1"]), "from version 1")
+    eq(hq.curl(d, "/v1/watchlist?since=7")[0], 400, "a version HQ never published")
+    out = os.path.join(hq.work, "delta.jws")
+    hq.cli("watchlist", "export", "--since", "0", "--out", out)
+    with open(out) as f:
+        eq(delta(f.read())["to"], 2, "exported delta")
+
+
+def test_import_files(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    files = []
+    for i in range(3):
+        path = os.path.join(hq.work, "batch-%d.jws" % (i + 1))
+        with open(path, "w") as f:
+            f.write(d.batch(d.records(10, start=10 * i)))
+        files.append(path)
+    receipts = os.path.join(hq.work, "receipts")
+    # Out of order: the gap refusals are retried once the earlier ones land.
+    hq.cli("import", "--receipts", receipts, files[2], files[0], files[1])
+    names = sorted(os.listdir(receipts))
+    eq(len(names), 3, "one receipt a batch")
+    for seq, name in enumerate(names, 1):
+        with open(os.path.join(receipts, name)) as f:
+            hqlib.verify_receipt(f.read(), hq.ca, desk=d.id, seq=seq)
+    hq.cli("import", *files)
+    eq(counts(hq), (30, 3), "stored once")
+    bad = os.path.join(hq.work, "bad.jws")
+    with open(bad, "w") as f:
+        f.write(d.batch(d.records(1, start=99), kid="UTO-ALP/2", advance=False))
+    p = hq.cli("import", bad, expect=1)
+    check("refused" in p.stderr, "the reason on stderr: %r" % p.stderr)
+
+
+def test_metrics_and_health(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    eq(hq.post(d, d.batch(d.records(4)))[0], 200, "a batch")
+    hq.post(d, "{")
+    status, text = hq.curl(d, "/metrics")
+    eq(status, 200, "metrics")
+    check('borderdesk_hq_batches_total{result="stored"} 1' in text, "batches counted")
+    check("borderdesk_hq_records_total 4" in text, "records counted")
+    check('borderdesk_hq_refusals_total{reason="malformed"} 1' in text, "refusal counted")
+    check("borderdesk_hq_batch_seconds_bucket" in text, "latency histogram")
+    eq(hq.curl(d, "/healthz")[0], 200, "healthz")
+    with open(os.path.join(hq.work, "serve.log")) as f:
+        log = f.read()
+    check("ERIKSSON" not in log and "L0000000" not in log, "no personal data in the log")
+
+
+def test_sigterm(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    eq(hq.post(d, d.batch(d.records(1)))[0], 200, "a batch")
+    start = time.time()
+    eq(hq.stop(signal.SIGTERM), 0, "exit status after SIGTERM")
+    check(time.time() - start < 10, "stopped within 10 s")
+
+
+def test_usage(hq):
+    eq(hqlib.run([hqlib.HQ_BIN, "--dir", hq.dir, "desk"], expect=2).returncode, 2, "usage")
+    eq(hqlib.run([hqlib.HQ_BIN, "--dir", hq.dir, "nonsense"], expect=2).returncode, 2, "unknown")
+    hqlib.run([hqlib.HQ_BIN, "serve", "--help"], expect=0)
+    p = hqlib.run([hqlib.HQ_BIN, "--dir", hq.dir, "init", "--name", "X", "--host", "h"],
+                  expect=3)
+    check("already" in p.stderr, "init twice refused")
+    for name in ("ca.key", "sign.key", "tls.key"):
+        eq(os.stat(os.path.join(hq.dir, name)).st_mode & 0o077, 0, name + " mode")
+
+
+TESTS = [test_sync_records, test_sync_again_no_duplicates, test_tampered_payload,
+         test_wrong_kid, test_revoked_desk, test_other_ca, test_no_certificate,
+         test_tls_versions, test_oversized_body, test_malformed, test_gap, test_conflict,
+         test_reissue_new_epoch, test_audit_backwards, test_rate_limit, test_watchlist,
+         test_import_files, test_metrics_and_health, test_sigterm, test_usage]
+
+
+def main():
+    global PG
+    args = sys.argv[1:]
+    postgres = "--postgresql" in args
+    only = [a for a in args if not a.startswith("--")]
+    if not os.access(hqlib.HQ_BIN, os.X_OK):
+        print("1..0 # SKIP borderdesk-hq not found at %s" % hqlib.HQ_BIN)
+        return 0
+    if postgres and not hqlib.pg_available():
+        print("1..0 # SKIP PostgreSQL 15 (initdb) or runuser not installed")
+        return 0
+    tests = [f for f in TESTS if not only or f.__name__ in only]
+    if postgres:
+        PG = hqlib.Postgres()
+    print("1..%d" % len(tests))
+    sys.stdout.flush()
+    failed = 0
+    try:
+        for n, fn in enumerate(tests, 1):
+            hq = HQ()
+            if PG is not None:
+                hq.store = PG.new_database()
+            try:
+                fn(hq)
+            except Exception as exc:  # noqa: BLE001 - every failure becomes TAP
+                failed += 1
+                print("not ok %d - %s" % (n, fn.__name__))
+                msg = str(exc) if isinstance(exc, Failure) else "".join(
+                    traceback.format_exception(type(exc), exc, exc.__traceback__))
+                for line in msg.splitlines():
+                    print("# " + line)
+                log = os.path.join(hq.work, "serve.log")
+                if os.path.exists(log):
+                    with open(log) as f:
+                        for line in f.read().splitlines()[-5:]:
+                            print("#   serve: " + line)
+            else:
+                print("ok %d - %s" % (n, fn.__name__))
+            finally:
+                hq.cleanup()
+            sys.stdout.flush()
+    finally:
+        if PG is not None:
+            PG.stop()
+    print("# %d passed, %d failed" % (len(tests) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
