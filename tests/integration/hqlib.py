@@ -187,16 +187,19 @@ class HQ:
     def json(self, *args):
         return json.loads(self.cli(*args, "--json").stdout)
 
-    def start(self, *extra, store=None, listen="127.0.0.1:0"):
+    def spawn(self, *extra, store=None, listen="127.0.0.1:0", log="serve.log"):
+        """Starts one `serve`; returns (process, port, log file)."""
         argv = [HQ_BIN, "--dir", self.dir, "serve", "--listen", listen]
         if store or self.store:
             argv += ["--store", store or self.store]
-        self.log = open(os.path.join(self.work, "serve.log"), "ab")
-        self.proc = subprocess.Popen(argv + list(extra), stdout=subprocess.PIPE,
-                                     stderr=self.log)
-        line = self.proc.stdout.readline().decode()
+        logf = open(os.path.join(self.work, log), "ab")
+        proc = subprocess.Popen(argv + list(extra), stdout=subprocess.PIPE, stderr=logf)
+        line = proc.stdout.readline().decode()
         check(line.startswith("listening on "), "serve printed %r" % line)
-        self.port = int(line.strip().rsplit(":", 1)[1])
+        return proc, int(line.strip().rsplit(":", 1)[1]), logf
+
+    def start(self, *extra, **kw):
+        self.proc, self.port, self.log = self.spawn(*extra, **kw)
         return self.proc
 
     def stop(self, sig=signal.SIGTERM, timeout=15):
@@ -220,20 +223,24 @@ class HQ:
 
     def curl(self, desk, path, body=None, cert=None, key=None, extra=(), port=None):
         """(status, body) as curl sees them; status 0 when TLS failed."""
-        out = os.path.join(self.work, "curl.out")
+        # Files of its own: desks call from several threads at once.
+        fd, out = tempfile.mkstemp(dir=self.work, suffix=".out")
+        os.close(fd)
         argv = ["curl", "-sS", "--max-time", "60", "--cacert", self.ca, "-o", out,
                 "-w", "%{http_code}"]
         if desk is not None or cert is not None:
             argv += ["--cert", cert or desk.crt_path, "--key", key or desk.key_path]
         if body is not None:
-            path_body = os.path.join(self.work, "body.json")
-            with open(path_body, "w") as f:
+            fd, path_body = tempfile.mkstemp(dir=self.work, suffix=".jws")
+            with os.fdopen(fd, "w") as f:
                 f.write(body)
             argv += ["-H", "Content-Type: application/jose+json",
                      "--data-binary", "@" + path_body]
         url = self.url(path) if port is None else "https://localhost:%d%s" % (port, path)
         p = subprocess.run(argv + list(extra) + [url], capture_output=True, text=True,
                            timeout=90)
+        if body is not None:
+            os.unlink(path_body)
         status = int(p.stdout or "0")
         text = ""
         if os.path.exists(out):

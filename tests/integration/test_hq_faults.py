@@ -1,0 +1,233 @@
+#!/usr/bin/python3
+"""Faults around borderdesk-hq, 20 times each (ISSUE 5, TESTING.md
+"Faults"): HQ killed with SIGKILL in the middle of a batch; the connection
+cut in the middle of the body by a small proxy; then the desk sends again
+until it holds a receipt, and HQ must hold every record exactly once.
+Two HQ nodes on one PostgreSQL, the same batches offered to both at once:
+no duplicates, no gaps (skipped without PostgreSQL).
+
+TAP on stdout; exits non-zero when a test fails.
+"""
+
+import os
+import random
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hqlib  # noqa: E402
+from hqlib import HQ, Desk, Failure, check, eq  # noqa: E402
+
+ROUNDS = 20
+RECORDS = 500
+
+
+def send_until_receipt(hq, desk, body, seq, port=None, tries=30):
+    """What the desk does: send again until a receipt for @seq verifies."""
+    for _ in range(tries):
+        status, text = hq.curl(desk, "/v1/batches", body, port=port)
+        if status == 200:
+            hqlib.verify_receipt(text, hq.ca, desk=desk.id, seq=seq)
+            return
+        time.sleep(0.05)
+    raise Failure("seq %d: no receipt after %d tries (last %d %s)" % (seq, tries, status, text))
+
+
+def exactly_once(hq, desks, batches):
+    report = hq.report()
+    eq(report["crossings"], batches * RECORDS, "crossings")
+    eq(report["records"], batches * RECORDS, "records in stored batches")
+    eq(report["batches"], batches, "batches")
+    seqs = {d["id"]: d["last_seq"] for d in hq.json("desk", "list")}
+    eq(seqs, {d.id: d.seq for d in desks}, "last seq per desk")
+
+
+def test_sigkill_mid_batch(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    rng = random.Random(5)
+    cut = 0
+    for i in range(ROUNDS):
+        hq.start()
+        body = d.batch(d.records(RECORDS, start=RECORDS * i))
+        path = os.path.join(hq.work, "batch.jws")
+        with open(path, "w") as f:
+            f.write(body)
+        bg = hqlib.subprocess.Popen(
+            ["curl", "-sS", "--cacert", hq.ca, "--cert", d.crt_path, "--key", d.key_path,
+             "-o", "/dev/null", "--data-binary", "@" + path, hq.url("/v1/batches")],
+            stdout=hqlib.subprocess.DEVNULL, stderr=hqlib.subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, 0.03))
+        hq.stop(signal.SIGKILL)
+        cut += bg.wait(timeout=60) != 0
+        hq.start()
+        send_until_receipt(hq, d, body, d.seq)
+        hq.stop()
+    print("# %d of %d rounds killed before the receipt" % (cut, ROUNDS))
+    exactly_once(hq, [d], ROUNDS)
+
+
+class CuttingProxy:
+    """Forwards TCP to HQ and cuts both sides once @limit bytes went
+    upstream."""
+
+    def __init__(self, port):
+        self.target = port
+        self.limit = None
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            threading.Thread(target=self.pump, args=(client, upstream, self.limit),
+                             daemon=True).start()
+            threading.Thread(target=self.pump, args=(upstream, client, None),
+                             daemon=True).start()
+
+    @staticmethod
+    def pump(src, dst, limit):
+        sent = 0
+        try:
+            while True:
+                data = src.recv(16384)
+                if not data:
+                    break
+                if limit is not None and sent + len(data) >= limit:
+                    dst.sendall(data[:limit - sent])
+                    break
+                dst.sendall(data)
+                sent += len(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def close(self):
+        self.sock.close()
+
+
+def test_connection_cut_mid_body(hq):
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    proxy = CuttingProxy(hq.port)
+    rng = random.Random(7)
+    try:
+        for i in range(ROUNDS):
+            body = d.batch(d.records(RECORDS, start=RECORDS * i))
+            proxy.limit = rng.randint(2000, len(body))
+            status, _ = hq.curl(d, "/v1/batches", body, port=proxy.port)
+            check(status != 200, "round %d: a cut request got a receipt" % i)
+            send_until_receipt(hq, d, body, d.seq)
+    finally:
+        proxy.close()
+    exactly_once(hq, [d], ROUNDS)
+
+
+def test_two_nodes_one_postgresql(hq):
+    if not hqlib.pg_available():
+        raise Skip("PostgreSQL 15 (initdb) or runuser not installed")
+    pg = hqlib.Postgres()
+    procs = []
+    try:
+        hq.store = pg.new_database()
+        desks = [Desk(hq, "UTO-ALP/%d" % (i + 1)) for i in range(6)]
+        nodes = [hq.spawn(log="node%d.log" % n) for n in range(2)]
+        procs = [p for p, _, _ in nodes]
+        ports = [port for _, port, _ in nodes]
+        errors = []
+
+        def desk_main(k, desk):
+            try:
+                for i in range(ROUNDS // 2):
+                    body = desk.batch(desk.records(RECORDS // 10, start=1000 * k + 50 * i))
+                    # The same batch offered to both nodes at once: one
+                    # stores it, the other answers with the same receipt.
+                    results = [None, None]
+
+                    def offer(n):
+                        results[n] = hq.curl(desk, "/v1/batches", body, port=ports[n])
+
+                    ts = [threading.Thread(target=offer, args=(n,)) for n in range(2)]
+                    for t in ts:
+                        t.start()
+                    for t in ts:
+                        t.join()
+                    eq([s for s, _ in results], [200, 200], "%s seq %d" % (desk.id, desk.seq))
+                    eq(results[0][1], results[1][1], "one receipt")
+            except Exception as exc:  # noqa: BLE001
+                errors.append("%s: %s" % (desk.id, exc))
+
+        threads = [threading.Thread(target=desk_main, args=(k, d)) for k, d in enumerate(desks)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        check(not errors, "; ".join(errors))
+        report = hq.report()
+        eq(report["batches"], 6 * (ROUNDS // 2), "batches")
+        eq(report["crossings"], 6 * (ROUNDS // 2) * (RECORDS // 10), "crossings, each once")
+        eq({x["id"]: x["last_seq"] for x in hq.json("desk", "list")},
+           {d.id: ROUNDS // 2 for d in desks}, "no gaps")
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=15)
+            p.stdout.close()
+        pg.stop()
+
+
+class Skip(Exception):
+    pass
+
+
+TESTS = [test_sigkill_mid_batch, test_connection_cut_mid_body, test_two_nodes_one_postgresql]
+
+
+def main():
+    only = sys.argv[1:]
+    if not os.access(hqlib.HQ_BIN, os.X_OK):
+        print("1..0 # SKIP borderdesk-hq not found at %s" % hqlib.HQ_BIN)
+        return 0
+    tests = [f for f in TESTS if not only or f.__name__ in only]
+    print("1..%d" % len(tests))
+    sys.stdout.flush()
+    failed = 0
+    for n, fn in enumerate(tests, 1):
+        hq = HQ()
+        try:
+            fn(hq)
+        except Skip as exc:
+            print("ok %d - %s # SKIP %s" % (n, fn.__name__, exc))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes TAP
+            failed += 1
+            print("not ok %d - %s" % (n, fn.__name__))
+            msg = str(exc) if isinstance(exc, Failure) else "".join(
+                traceback.format_exception(type(exc), exc, exc.__traceback__))
+            for line in msg.splitlines():
+                print("# " + line)
+        else:
+            print("ok %d - %s" % (n, fn.__name__))
+        finally:
+            hq.cleanup()
+        sys.stdout.flush()
+    print("# %d passed, %d failed" % (len(tests) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
