@@ -48,6 +48,9 @@ def test_sync_records(hq):
     eq({r["direction"] for r in rows}, {"entry", "exit"}, "directions")
     desks = hq.json("desk", "list")
     eq([(x["id"], x["last_seq"]) for x in desks], [(d.id, 3)], "desk list")
+    with open(os.path.join(hq.work, "serve.log")) as f:
+        backend = "postgresql" if hq.store else "sqlite"
+        check("store=%s" % backend in f.read(), "serve ran on %s" % backend)
 
 
 def test_sync_again_no_duplicates(hq):
@@ -330,6 +333,17 @@ def test_usage(hq):
         eq(os.stat(os.path.join(hq.dir, name)).st_mode & 0o077, 0, name + " mode")
 
 
+def test_store_suite(hq):
+    """The C store suite (tests/test-hq-store.c) on this PostgreSQL."""
+    binary = os.environ.get("BORDERDESK_HQ_STORE_TEST", os.path.join(
+        os.path.dirname(hqlib.HQ_BIN), "..", "..", "tests", "test-hq-store"))
+    env = dict(os.environ, BD_HQ_TEST_STORE=hq.store)
+    p = hqlib.run([binary, "--tap"], expect=None, env=env)
+    check(p.returncode == 0 and "not ok" not in p.stdout,
+          "test-hq-store on PostgreSQL:\n%s%s" % (p.stdout[-1500:], p.stderr[-1500:]))
+    check(p.stdout.count("\nok ") >= 6, "every store test ran: %s" % p.stdout)
+
+
 TESTS = [test_sync_records, test_sync_again_no_duplicates, test_tampered_payload,
          test_wrong_kid, test_revoked_desk, test_other_ca, test_no_certificate,
          test_tls_versions, test_oversized_body, test_malformed, test_gap, test_conflict,
@@ -348,7 +362,8 @@ def main():
     if postgres and not hqlib.pg_available():
         print("1..0 # SKIP PostgreSQL 15 (initdb) or runuser not installed")
         return 0
-    tests = [f for f in TESTS if not only or f.__name__ in only]
+    tests = TESTS + ([test_store_suite] if postgres else [])
+    tests = [f for f in tests if not only or f.__name__ in only]
     if postgres:
         PG = hqlib.Postgres()
     print("1..%d" % len(tests))
