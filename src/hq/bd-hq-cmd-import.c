@@ -49,7 +49,7 @@ import_one (BdHqStore *store, const BdHqDir *dir, const char *path, const char *
                   error != NULL ? error->message : "not a regular file");
       return FALSE;
     }
-  bd_hq_ingest (store, dir, body, length, NULL, &v);
+  bd_hq_ingest (store, NULL, dir, body, length, NULL, &v);
   ok = v.status == 200;
   *gap = g_strcmp0 (v.error, "gap") == 0;
   if (ok && receipts != NULL && !write_receipt (receipts, &v, &error))

@@ -12,7 +12,9 @@ bd_hq_cmd_serve (const char *dir, int argc, char **argv)
   g_autofree char *listen = NULL;
   g_autofree char *store = NULL;
   g_autofree char *host = NULL;
-  gint threads = MAX (4, 2 * (gint) g_get_num_processors ());
+  /* Workers wait on the store: more of them than cores keeps the CPU busy
+   * and groups commits. */
+  gint threads = MAX (16, 4 * (gint) g_get_num_processors ());
   gint max_conns = 8, timeout = 30;
   double rate = 50, burst = 500;
   guint64 port;

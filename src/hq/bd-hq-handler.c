@@ -156,8 +156,8 @@ post_batch (Request *r)
   if (length > BD_BATCH_MAX_BODY)
     return refuse_simple (r, 413, "too-large", "the body is larger than 8 MiB");
   body = (const char *) evbuffer_pullup (in, -1);
-  bd_hq_ingest (r->worker->store, r->worker->server->dir, body != NULL ? body : "", length,
-                r->peer, &v);
+  bd_hq_ingest (r->worker->store, r->worker->server->committer, r->worker->server->dir,
+                body != NULL ? body : "", length, r->peer, &v);
   if (v.status != 200)
     refuse (r, &v);
   else

@@ -107,8 +107,8 @@ apply_submit (const BdHqSubmitResult *r, BdHqVerdict *v)
 }
 
 void
-bd_hq_ingest (BdHqStore *store, const BdHqDir *dir, const char *body, gsize length, X509 *peer,
-              BdHqVerdict *v)
+bd_hq_ingest (BdHqStore *store, BdHqCommitter *committer, const BdHqDir *dir, const char *body,
+              gsize length, X509 *peer, BdHqVerdict *v)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BdBatch) batch = NULL;
@@ -136,7 +136,9 @@ bd_hq_ingest (BdHqStore *store, const BdHqDir *dir, const char *body, gsize leng
   receipt = bd_receipt_make (batch, now, dir->sign_key, dir->sign_cert, &error);
   if (receipt == NULL)
     return refuse (v, 500, "signing", "%s", error->message);
-  if (!bd_hq_store_submit (store, batch, receipt, now, &result, &error))
+  if (committer != NULL ?
+      !bd_hq_committer_submit (committer, batch, receipt, now, &result, &error) :
+      !bd_hq_store_submit (store, batch, receipt, now, &result, &error))
     return refuse (v, 500, "store", "%s", error->message);
   apply_submit (&result, v);
   bd_hq_submit_result_clear (&result);

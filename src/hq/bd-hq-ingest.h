@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <openssl/x509.h>
 
+#include "bd-hq-committer.h"
 #include "bd-hq-dir.h"
 #include "bd-hq-store.h"
 
@@ -32,11 +33,12 @@ typedef struct {
 
 void bd_hq_verdict_clear (BdHqVerdict *verdict);
 
-/* Verifies and stores @body.  @peer (nullable): the TLS client's
+/* Verifies and stores @body, through @committer (nullable) when serve
+ * commits in groups, else on @store.  @peer (nullable): the TLS client's
  * certificate, already chained to the CA by the handshake; NULL for
  * batch files.  Always fills @verdict. */
-void bd_hq_ingest (BdHqStore *store, const BdHqDir *dir, const char *body, gsize length,
-                   X509 *peer, BdHqVerdict *verdict);
+void bd_hq_ingest (BdHqStore *store, BdHqCommitter *committer, const BdHqDir *dir,
+                   const char *body, gsize length, X509 *peer, BdHqVerdict *verdict);
 
 /* The verdict as the JSON error body {"error", "reason"[, "expected_seq"]}. */
 char *bd_hq_verdict_error_json (const BdHqVerdict *verdict);

@@ -264,6 +264,8 @@ server_free (BdHqServer *server)
     g_ptr_array_unref (server->workers);
   if (server->listen_fd >= 0)
     close (server->listen_fd);
+  /* After the workers: none waits on it any more. */
+  g_clear_pointer (&server->committer, bd_hq_committer_free);
   g_clear_pointer (&server->ssl, SSL_CTX_free);
   g_clear_pointer (&server->limit, bd_hq_rate_limit_free);
   g_clear_pointer (&server->dir, bd_hq_dir_free);
@@ -312,6 +314,17 @@ bd_hq_server_run (const BdHqServerConfig *config)
           return bd_hq_fail (BD_HQ_EXIT_FAILED, error);
         }
       g_ptr_array_add (server->workers, worker);
+    }
+  if (((BdHqWorker *) g_ptr_array_index (server->workers, 0))->store->klass->group_commit)
+    {
+      BdHqStore *store = bd_hq_store_open (config->dir, config->store_url, &error);
+
+      if (store == NULL)
+        {
+          server_free (server);
+          return bd_hq_fail (BD_HQ_EXIT_FAILED, error);
+        }
+      server->committer = bd_hq_committer_new (store);
     }
   for (guint i = 0; i < server->workers->len; i++)
     {

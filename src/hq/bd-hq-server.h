@@ -11,6 +11,7 @@
 #include <event2/http.h>
 #include <openssl/ssl.h>
 
+#include "bd-hq-committer.h"
 #include "bd-hq-dir.h"
 #include "bd-hq-ratelimit.h"
 #include "bd-hq-store.h"
@@ -50,6 +51,7 @@ struct _BdHqServer {
   BdHqDir *dir;
   SSL_CTX *ssl;
   BdHqRateLimit *limit;
+  BdHqCommitter *committer; /* for stores with one writer at a time; else NULL */
   int listen_fd;
   GPtrArray *workers;       /* BdHqWorker * */
   gboolean stopping;        /* atomic */

@@ -126,6 +126,7 @@ static const BdHqStoreClass sqlite_class = {
   .name = "sqlite",
   .id_column = "INTEGER PRIMARY KEY",
   .lock_suffix = "",
+  .group_commit = TRUE,
   .begin_write = sqlite_begin_write,
   .commit = sqlite_commit,
   .rollback = sqlite_rollback,

@@ -84,6 +84,7 @@ void
 bd_hq_submit_result_clear (BdHqSubmitResult *result)
 {
   g_clear_pointer (&result->receipt, g_free);
+  g_clear_pointer (&result->failure, g_free);
 }
 
 /* Runs @sql with @n text parameters from the variable arguments. */
@@ -433,6 +434,14 @@ submit_locked (BdHqStore *store, const BdBatch *batch, const char *receipt, cons
   return TRUE;
 }
 
+/* Refusals that raised no alert leave nothing to keep. */
+static gboolean
+keeps (const BdHqSubmitResult *result)
+{
+  return result->status == BD_HQ_SUBMIT_STORED || result->status == BD_HQ_SUBMIT_CONFLICT ||
+         result->status == BD_HQ_SUBMIT_REVOKED;
+}
+
 gboolean
 bd_hq_store_submit (BdHqStore *store, const BdBatch *batch, const char *receipt,
                     const char *now, BdHqSubmitResult *result, GError **error)
@@ -440,18 +449,13 @@ bd_hq_store_submit (BdHqStore *store, const BdBatch *batch, const char *receipt,
   for (int attempt = 1;; attempt++)
     {
       g_autoptr(GError) local = NULL;
-      gboolean keep;
 
       memset (result, 0, sizeof *result);
       if (!store->klass->begin_write (store, &local))
         ;
       else if (submit_locked (store, batch, receipt, now, result, &local))
         {
-          /* Refusals that raised no alert leave nothing to keep. */
-          keep = result->status == BD_HQ_SUBMIT_STORED ||
-                 result->status == BD_HQ_SUBMIT_CONFLICT ||
-                 result->status == BD_HQ_SUBMIT_REVOKED;
-          if (!keep)
+          if (!keeps (result))
             {
               store->klass->rollback (store);
               return TRUE;
@@ -469,6 +473,39 @@ bd_hq_store_submit (BdHqStore *store, const BdBatch *batch, const char *receipt,
         }
       g_usleep (g_random_int_range (1000, 20000) * attempt);
     }
+}
+
+gboolean
+bd_hq_store_submit_group (BdHqStore *store, guint n, const BdBatch *const *batches,
+                          const char *const *receipts, const char *const *nows,
+                          BdHqSubmitResult *results, GError **error)
+{
+  gboolean ok = store->klass->begin_write (store, error);
+
+  for (guint i = 0; ok && i < n; i++)
+    {
+      g_autoptr(GError) local = NULL;
+      BdHqSubmitResult *r = &results[i];
+
+      memset (r, 0, sizeof *r);
+      if (!run (store, NULL, error, "SAVEPOINT batch", 0))
+        ok = FALSE;
+      else if (!submit_locked (store, batches[i], receipts[i], nows[i], r, &local))
+        {
+          bd_hq_submit_result_clear (r);
+          r->status = BD_HQ_SUBMIT_FAILED;
+          r->failure = g_strdup (local->message);
+        }
+      if (ok && !keeps (r))
+        ok = run (store, NULL, error, "ROLLBACK TO SAVEPOINT batch", 0);
+      ok = ok && run (store, NULL, error, "RELEASE SAVEPOINT batch", 0);
+    }
+  if (ok && store->klass->commit (store, error))
+    return TRUE;
+  store->klass->rollback (store);
+  for (guint i = 0; i < n; i++)
+    bd_hq_submit_result_clear (&results[i]);
+  return FALSE;
 }
 
 /* Reports. */

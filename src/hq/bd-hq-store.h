@@ -51,6 +51,7 @@ typedef struct {
   const char *name;                  /* "sqlite" or "postgresql" */
   const char *id_column;             /* the DDL of an auto-numbered primary key */
   const char *lock_suffix;           /* appended to the desk row's SELECT in a write */
+  gboolean group_commit;             /* one writer at a time: serve commits in groups */
   gboolean  (*begin_write) (BdHqStore *store, GError **error);
   gboolean  (*commit)      (BdHqStore *store, GError **error);
   void      (*rollback)    (BdHqStore *store);
@@ -114,10 +115,12 @@ typedef enum {
   BD_HQ_SUBMIT_EPOCH,       /* not the desk's current epoch */
   BD_HQ_SUBMIT_REVOKED,     /* the desk is revoked; an alert was raised */
   BD_HQ_SUBMIT_UNKNOWN,     /* no such desk */
+  BD_HQ_SUBMIT_FAILED,      /* in a group: this batch's statements failed; @failure says why */
 } BdHqSubmit;
 
 typedef struct {
   BdHqSubmit status;
+  char *failure;
   char *receipt;
   gint64 expected_seq;
   gboolean audit_backwards;  /* stored, but the desk's audit head went back: alert raised */
@@ -131,6 +134,14 @@ void       bd_hq_submit_result_clear (BdHqSubmitResult *result);
 gboolean   bd_hq_store_submit        (BdHqStore *store, const BdBatch *batch,
                                       const char *receipt, const char *now,
                                       BdHqSubmitResult *result, GError **error);
+
+/* Group commit: applies bd_hq_store_submit's rules to @n batches in one
+ * transaction, each under its own savepoint, so that one fsync covers
+ * them all and a batch that fails leaves the others alone.  FALSE when
+ * the transaction itself failed: then nothing was stored. */
+gboolean   bd_hq_store_submit_group  (BdHqStore *store, guint n, const BdBatch *const *batches,
+                                      const char *const *receipts, const char *const *nows,
+                                      BdHqSubmitResult *results, GError **error);
 
 /* Alerts: kind is "conflict", "audit-backwards", "revoked-desk", ... */
 gboolean   bd_hq_store_alert_add     (BdHqStore *store, const char *now, const char *desk,
