@@ -12,9 +12,10 @@ bd_hq_cmd_serve (const char *dir, int argc, char **argv)
   g_autofree char *listen = NULL;
   g_autofree char *store = NULL;
   g_autofree char *host = NULL;
-  /* Workers wait on the store: more of them than cores keeps the CPU busy
-   * and groups commits. */
-  gint threads = MAX (16, 4 * (gint) g_get_num_processors ());
+  gint threads = MAX (2, (gint) g_get_num_processors ());
+  /* Verifiers wait on the store: more of them than cores keeps the CPU
+   * busy and groups commits. */
+  gint verifiers = MAX (16, 4 * (gint) g_get_num_processors ());
   gint max_conns = 8, timeout = 30;
   double rate = 50, burst = 500;
   guint64 port;
@@ -25,7 +26,9 @@ bd_hq_cmd_serve (const char *dir, int argc, char **argv)
       "HOST:PORT" },
     { "store", 0, 0, G_OPTION_ARG_STRING, &store, "sqlite:PATH (default DIR/hq.db) or "
       "postgresql://...", "URL" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "worker threads", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "event loop threads (one a core)", "N" },
+    { "verifiers", 0, 0, G_OPTION_ARG_INT, &verifiers, "threads verifying and storing "
+      "batches (16)", "N" },
     { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &rate, "batches a second a desk may send (50)", "R" },
     { "burst", 0, 0, G_OPTION_ARG_DOUBLE, &burst, "batches a desk may send at once (500)", "N" },
     { "max-desk-connections", 0, 0, G_OPTION_ARG_INT, &max_conns,
@@ -41,6 +44,7 @@ bd_hq_cmd_serve (const char *dir, int argc, char **argv)
     return status;
   colon = listen != NULL ? strrchr (listen, ':') : NULL;
   if (colon == NULL || colon == listen || argc != 1 || threads < 1 || threads > 256 ||
+      verifiers < 1 || verifiers > 1024 ||
       rate <= 0 || burst < 1 || max_conns < 1 || timeout < 1 ||
       !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
     {
@@ -61,6 +65,7 @@ bd_hq_cmd_serve (const char *dir, int argc, char **argv)
   config.host = host;
   config.port = (guint16) port;
   config.threads = threads;
+  config.verifiers = verifiers;
   config.rate = rate;
   config.burst = burst;
   config.max_desk_connections = max_conns;

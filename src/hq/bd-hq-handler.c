@@ -27,6 +27,32 @@ typedef struct {
   char *desk;                /* the peer's CN, a desk id */
 } Request;
 
+/* A batch on its way through the verifiers and back. */
+typedef struct {
+  BdHqWorker *worker;
+  /* libevent keeps a request the callback has not answered even when its
+   * connection goes (it detaches it); answering it then frees it. */
+  struct evhttp_request *req;
+  X509 *peer;                      /* a reference of our own */
+  char *desk;
+  char *body;
+  gsize length;
+  gint64 start;
+  BdHqVerdict verdict;
+} Job;
+
+static GPrivate verifier_store = G_PRIVATE_INIT ((GDestroyNotify) bd_hq_store_close);
+
+static void
+job_free (Job *job)
+{
+  X509_free (job->peer);
+  g_free (job->desk);
+  g_free (job->body);
+  bd_hq_verdict_clear (&job->verdict);
+  g_free (job);
+}
+
 static void
 request_clear (Request *r)
 {
@@ -138,13 +164,79 @@ authorize (Request *r)
 }
 
 static void
+answer_batch (Request *r, BdHqVerdict *v)
+{
+  if (v->status != 200)
+    return refuse (r, v);
+  bd_hq_metrics_batch (v->stored, v->records, elapsed (r));
+  bd_hq_log ("batch", "desk=%s epoch=%" G_GINT64_FORMAT " seq=%" G_GINT64_FORMAT
+             " records=%u status=200 result=%s ms=%.1f", v->desk, v->epoch, v->seq, v->records,
+             v->stored ? "stored" : "replay", elapsed (r) * 1000);
+  reply (r, 200, "application/jose+json", v->receipt);
+}
+
+/* On the base: verdicts back from the verifiers. */
+static void
+on_done_cb (evutil_socket_t fd, short what, void *data)
+{
+  BdHqWorker *worker = data;
+  Job *job;
+
+  while ((job = g_async_queue_try_pop (worker->done)) != NULL)
+    {
+      Request r = { .req = job->req, .worker = worker, .start = job->start,
+                    .desk = g_steal_pointer (&job->desk) };
+
+      worker->pending--;
+      answer_batch (&r, &job->verdict);
+      request_clear (&r);
+      job_free (job);
+    }
+}
+
+void
+bd_hq_handler_verify (gpointer data, gpointer server_data)
+{
+  Job *job = data;
+  BdHqServer *server = server_data;
+  BdHqStore *store = g_private_get (&verifier_store);
+  g_autoptr(GError) error = NULL;
+
+  if (store == NULL)
+    {
+      store = bd_hq_store_open (server->config.dir, server->config.store_url, &error);
+      g_private_set (&verifier_store, store);
+    }
+  if (store == NULL)
+    {
+      job->verdict.status = 500;
+      job->verdict.error = "store";
+      job->verdict.reason = g_strdup (error->message);
+    }
+  else
+    bd_hq_ingest (store, server->committer, server->dir, job->body, job->length, job->peer,
+                  &job->verdict);
+  g_async_queue_push (job->worker->done, job);
+  event_active (job->worker->done_event, 0, 0);
+}
+
+void
+bd_hq_handler_drop_done (BdHqWorker *worker)
+{
+  Job *job;
+
+  while ((job = g_async_queue_try_pop (worker->done)) != NULL)
+    job_free (job);
+}
+
+/* Checks what is cheap here, then hands the body to the verifiers. */
+static void
 post_batch (Request *r)
 {
   struct evbuffer *in = evhttp_request_get_input_buffer (r->req);
   gsize length = evbuffer_get_length (in);
-  const char *body;
   guint retry;
-  BdHqVerdict v;
+  Job *job;
 
   if (!bd_hq_rate_limit_take (r->worker->server->limit, r->desk, &retry))
     {
@@ -155,20 +247,19 @@ post_batch (Request *r)
     }
   if (length > BD_BATCH_MAX_BODY)
     return refuse_simple (r, 413, "too-large", "the body is larger than 8 MiB");
-  body = (const char *) evbuffer_pullup (in, -1);
-  bd_hq_ingest (r->worker->store, r->worker->server->committer, r->worker->server->dir,
-                body != NULL ? body : "", length, r->peer, &v);
-  if (v.status != 200)
-    refuse (r, &v);
-  else
-    {
-      bd_hq_metrics_batch (v.stored, v.records, elapsed (r));
-      bd_hq_log ("batch", "desk=%s epoch=%" G_GINT64_FORMAT " seq=%" G_GINT64_FORMAT
-                 " records=%u status=200 result=%s ms=%.1f", v.desk, v.epoch, v.seq, v.records,
-                 v.stored ? "stored" : "replay", elapsed (r) * 1000);
-      reply (r, 200, "application/jose+json", v.receipt);
-    }
-  bd_hq_verdict_clear (&v);
+  job = g_new0 (Job, 1);
+  job->worker = r->worker;
+  job->req = r->req;
+  job->peer = r->peer;
+  X509_up_ref (job->peer);
+  job->desk = g_strdup (r->desk);
+  job->start = r->start;
+  job->length = length;
+  job->body = g_malloc (length + 1);
+  evbuffer_remove (in, job->body, length);
+  job->body[length] = '\0';
+  r->worker->pending++;
+  g_thread_pool_push (r->worker->server->verifiers, job, NULL);
 }
 
 static void
@@ -234,4 +325,5 @@ void
 bd_hq_handler_install (BdHqWorker *worker)
 {
   evhttp_set_gencb (worker->http, on_request_cb, worker);
+  worker->done_event = event_new (worker->base, -1, 0, on_done_cb, worker);
 }

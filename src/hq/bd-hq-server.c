@@ -130,7 +130,7 @@ on_drain_cb (evutil_socket_t fd, short what, void *data)
   BdHqWorker *worker = data;
   struct timeval tick = { 0, 50000 };
 
-  if (g_atomic_int_get (&worker->connections) == 0 ||
+  if ((g_atomic_int_get (&worker->connections) == 0 && worker->pending == 0) ||
       g_get_monotonic_time () >= worker->deadline)
     {
       event_base_loopbreak (worker->base);
@@ -165,6 +165,10 @@ worker_free (BdHqWorker *worker)
 {
   g_clear_pointer (&worker->stop, event_free);
   g_clear_pointer (&worker->drain, event_free);
+  g_clear_pointer (&worker->done_event, event_free);
+  if (worker->done != NULL)
+    bd_hq_handler_drop_done (worker);
+  g_clear_pointer (&worker->done, g_async_queue_unref);
   /* Frees the remaining connections, whose SSL data refers to us. */
   g_clear_pointer (&worker->http, evhttp_free);
   g_clear_pointer (&worker->base, event_base_free);
@@ -181,6 +185,7 @@ worker_new (BdHqServer *server, guint index, GError **error)
 
   worker->server = server;
   worker->index = index;
+  worker->done = g_async_queue_new ();
   worker->store = bd_hq_store_open (server->config.dir, server->config.store_url, error);
   if (worker->store == NULL)
     return (worker_free (worker), NULL);
@@ -260,6 +265,9 @@ raise_nofile (void)
 static void
 server_free (BdHqServer *server)
 {
+  /* The verifiers first: what they finish lands in the workers' queues. */
+  if (server->verifiers != NULL)
+    g_thread_pool_free (server->verifiers, FALSE, TRUE);
   if (server->workers != NULL)
     g_ptr_array_unref (server->workers);
   if (server->listen_fd >= 0)
@@ -326,6 +334,13 @@ bd_hq_server_run (const BdHqServerConfig *config)
         }
       server->committer = bd_hq_committer_new (store);
     }
+  server->verifiers = g_thread_pool_new (bd_hq_handler_verify, server, config->verifiers, FALSE,
+                                         &error);
+  if (server->verifiers == NULL)
+    {
+      server_free (server);
+      return bd_hq_fail (BD_HQ_EXIT_FAILED, error);
+    }
   for (guint i = 0; i < server->workers->len; i++)
     {
       BdHqWorker *worker = g_ptr_array_index (server->workers, i);
@@ -334,7 +349,8 @@ bd_hq_server_run (const BdHqServerConfig *config)
     }
   printf ("listening on %s:%u\n", config->host, port);
   fflush (stdout);
-  bd_hq_log ("start", "listen=%s:%u threads=%u store=%s", config->host, port, config->threads,
+  bd_hq_log ("start", "listen=%s:%u threads=%u verifiers=%u store=%s", config->host, port,
+             config->threads, config->verifiers,
              ((BdHqWorker *) g_ptr_array_index (server->workers, 0))->store->klass->name);
 
   sigwait (&set, &sig);

@@ -1,7 +1,9 @@
 /* bd-hq-server.h: `serve`.  Worker threads each run an event base with an
- * evhttp accepting on its own dup() of one listening socket; a request is
- * verified and stored on the thread that read it, with that thread's own
- * store connection, and answered there.  TLS is mutual: the handshake
+ * evhttp accepting on its own dup() of one listening socket (TLS
+ * handshakes, HTTP, replies).  A batch's slow work, verification and
+ * store, runs on a pool of verifier threads, each with its own store
+ * connection; the verdict comes back to the base that read the request,
+ * which answers it.  TLS is mutual: the handshake
  * refuses clients without a certificate from HQ's CA (clientAuth), and
  * below TLS 1.2. */
 #pragma once
@@ -23,7 +25,8 @@ typedef struct {
   char *store_url;          /* nullable: DIR/hq.db */
   char *host;
   guint16 port;             /* 0: any free port */
-  guint threads;
+  guint threads;             /* event bases */
+  guint verifiers;          /* threads verifying and storing batches */
   double rate;              /* batches a second a desk, sustained */
   double burst;
   guint max_desk_connections;
@@ -43,6 +46,9 @@ typedef struct {
   BdHqStore *store;
   gint connections;         /* open TLS connections on this base (atomic) */
   gint64 deadline;          /* monotonic, while draining */
+  guint pending;            /* batches with the verifiers */
+  GAsyncQueue *done;        /* batches back from the verifiers */
+  struct event *done_event;
   GThread *thread;
 } BdHqWorker;
 
@@ -52,6 +58,7 @@ struct _BdHqServer {
   SSL_CTX *ssl;
   BdHqRateLimit *limit;
   BdHqCommitter *committer; /* for stores with one writer at a time; else NULL */
+  GThreadPool *verifiers;
   int listen_fd;
   GPtrArray *workers;       /* BdHqWorker * */
   gboolean stopping;        /* atomic */
@@ -72,6 +79,10 @@ int  bd_hq_server_run         (const BdHqServerConfig *config);
 
 /* bd-hq-handler.c: the routes, installed on each worker's evhttp. */
 void bd_hq_handler_install    (BdHqWorker *worker);
+/* The verifier pool's function: verifies and stores one batch. */
+void bd_hq_handler_verify     (gpointer job, gpointer server);
+/* Frees what came back but will not be answered (shutdown). */
+void bd_hq_handler_drop_done  (BdHqWorker *worker);
 
 /* bd-hq-log.c: one structured line on stderr, key=value pairs, no
  * personal data (desk ids, seqs, statuses, durations). */

@@ -322,6 +322,29 @@ def test_sigterm(hq):
     check(time.time() - start < 10, "stopped within 10 s")
 
 
+def test_client_gone(hq):
+    """Desks that hang up while HQ verifies their batch: HQ stays up,
+    the batch is stored at most once, and the desk's retry gets its
+    receipt."""
+    import socket
+    import ssl
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    ctx = ssl.create_default_context(cafile=hq.ca)
+    ctx.load_cert_chain(d.crt_path, d.key_path)
+    for i in range(10):
+        body = d.batch(d.records(300, start=300 * i)).encode()
+        with socket.create_connection(("127.0.0.1", hq.port)) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+                tls.sendall(b"POST /v1/batches HTTP/1.1\r\nHost: localhost\r\n"
+                            b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        status, receipt = hq.post(d, body.decode())
+        eq(status, 200, "the retry of batch %d" % (i + 1))
+        hqlib.verify_receipt(receipt, hq.ca, desk=d.id, seq=i + 1)
+    eq(hq.curl(d, "/healthz")[0], 200, "still up")
+    eq(counts(hq), (3000, 10), "each batch once")
+
+
 def test_usage(hq):
     eq(hqlib.run([hqlib.HQ_BIN, "--dir", hq.dir, "desk"], expect=2).returncode, 2, "usage")
     eq(hqlib.run([hqlib.HQ_BIN, "--dir", hq.dir, "nonsense"], expect=2).returncode, 2, "unknown")
@@ -348,7 +371,7 @@ TESTS = [test_sync_records, test_sync_again_no_duplicates, test_tampered_payload
          test_wrong_kid, test_revoked_desk, test_other_ca, test_no_certificate,
          test_tls_versions, test_oversized_body, test_malformed, test_gap, test_conflict,
          test_reissue_new_epoch, test_audit_backwards, test_rate_limit, test_watchlist,
-         test_import_files, test_metrics_and_health, test_sigterm, test_usage]
+         test_import_files, test_metrics_and_health, test_sigterm, test_client_gone, test_usage]
 
 
 def main():
