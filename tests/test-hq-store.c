@@ -262,6 +262,37 @@ test_crossing_once (Fixture *f, gconstpointer data)
   g_assert_cmpint (submit (f, shift, NULL), ==, BD_HQ_SUBMIT_STORED);
 }
 
+static void
+test_group_commit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdBatch) b1 = make_batch (f, 1, 1, BD_SHA256_ZERO, 2, 2, NULL);
+  g_autoptr(BdBatch) b2 = make_batch (f, 1, 2, b1->sha256, 3, 5, NULL);
+  g_autoptr(BdBatch) gap = make_batch (f, 1, 5, b1->sha256, 1, 6, NULL);
+  g_autoptr(BdBatch) other = make_batch (f, 1, 1, BD_SHA256_ZERO, 1, 1, NULL);
+  const BdBatch *batches[] = { b1, b2, gap, other };
+  const char *receipts[] = { "r1", "r2", "r3", "r4" };
+  const char *nows[] = { NOW, NOW, NOW, NOW };
+  BdHqSubmitResult results[4];
+  BdHqSubmit expected[] = {
+    BD_HQ_SUBMIT_STORED, BD_HQ_SUBMIT_STORED, BD_HQ_SUBMIT_GAP, BD_HQ_SUBMIT_CONFLICT
+  };
+
+  /* One transaction; each batch sees those before it, and the refused
+   * ones leave nothing but their alerts. */
+  g_assert_true (bd_hq_store_submit_group (f->store, 4, batches, receipts, nows, results,
+                                           &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_cmpint (results[i].status, ==, expected[i]);
+      bd_hq_submit_result_clear (&results[i]);
+    }
+  g_assert_cmpint (results[2].expected_seq, ==, 3);
+  g_assert_cmpint (desk_crossings (f), ==, 5);
+  g_assert_cmpuint (alerts_of (f, "conflict"), ==, 1);
+}
+
 static BdWatchlistEntry *
 entry (const char *reference, const char *surname)
 {
@@ -353,6 +384,7 @@ main (int argc, char **argv)
   ADD ("/hq-store/audit-backwards", test_audit_backwards);
   ADD ("/hq-store/epochs-and-revocation", test_epochs_and_revocation);
   ADD ("/hq-store/crossing-once", test_crossing_once);
+  ADD ("/hq-store/group-commit", test_group_commit);
   ADD ("/hq-store/watchlist", test_watchlist);
 #undef ADD
   return g_test_run ();

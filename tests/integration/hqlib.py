@@ -15,7 +15,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import sys
 import time
+import traceback
 import uuid
 
 from cryptography import x509
@@ -30,6 +32,10 @@ PG_BIN = "/usr/lib/postgresql/15/bin"
 
 
 class Failure(Exception):
+    pass
+
+
+class Skip(Exception):
     pass
 
 
@@ -309,3 +315,40 @@ class Postgres:
 def pg_available():
     return os.access(PG_BIN + "/initdb", os.X_OK) and (
         os.getuid() != 0 or shutil.which("runuser") is not None)
+
+
+def run_tap(tests, only, make_hq):
+    """Runs each test function with a fresh HQ from @make_hq (@only: names
+    to keep), printing TAP; returns the exit status."""
+    if not os.access(HQ_BIN, os.X_OK):
+        print("1..0 # SKIP borderdesk-hq not found at %s" % HQ_BIN)
+        return 0
+    tests = [f for f in tests if not only or f.__name__ in only]
+    print("1..%d" % len(tests))
+    sys.stdout.flush()
+    failed = 0
+    for n, fn in enumerate(tests, 1):
+        hq = make_hq()
+        try:
+            fn(hq)
+        except Skip as exc:
+            print("ok %d - %s # SKIP %s" % (n, fn.__name__, exc))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes TAP
+            failed += 1
+            print("not ok %d - %s" % (n, fn.__name__))
+            msg = str(exc) if isinstance(exc, Failure) else "".join(
+                traceback.format_exception(type(exc), exc, exc.__traceback__))
+            for line in msg.splitlines():
+                print("# " + line)
+            log = os.path.join(hq.work, "serve.log")
+            if os.path.exists(log):
+                with open(log) as f:
+                    for line in f.read().splitlines()[-5:]:
+                        print("#   serve: " + line)
+        else:
+            print("ok %d - %s" % (n, fn.__name__))
+        finally:
+            hq.cleanup()
+        sys.stdout.flush()
+    print("# %d passed, %d failed" % (len(tests) - failed, failed))
+    return 1 if failed else 0

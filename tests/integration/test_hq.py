@@ -16,13 +16,17 @@ import signal
 import subprocess
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hqlib  # noqa: E402
-from hqlib import HQ, Desk, Failure, check, eq, b64u, b64u_decode  # noqa: E402
+from hqlib import HQ, Desk, check, eq, b64u, b64u_decode  # noqa: E402
 
 PG = None
+
+
+def refused(answer, status, error, what):
+    """@answer, a (status, body) pair, is the refusal @status with @error."""
+    eq((answer[0], json.loads(answer[1])["error"]), (status, error), what)
 
 
 def counts(hq):
@@ -82,11 +86,11 @@ def test_wrong_kid(hq):
     b = Desk(hq, "UTO-ALP/2")
     hq.start()
     # B's own, valid batch sent over A's connection.
-    status, body = hq.post(a, b.batch(b.records(2), advance=False))
-    eq((status, json.loads(body)["error"]), (403, "wrong-desk"), "B's batch over A's cert")
+    refused(hq.post(a, b.batch(b.records(2), advance=False)),
+            403, "wrong-desk", "B's batch over A's cert")
     # A kid that is not the payload's desk.
-    status, body = hq.post(a, a.batch(a.records(2), kid="UTO-ALP/2", advance=False))
-    eq((status, json.loads(body)["error"]), (400, "kid"), "kid != desk")
+    refused(hq.post(a, a.batch(a.records(2), kid="UTO-ALP/2", advance=False)),
+            400, "kid", "kid != desk")
     eq(counts(hq), (0, 0), "nothing stored")
 
 
@@ -95,8 +99,8 @@ def test_revoked_desk(hq):
     hq.start()
     eq(hq.post(d, d.batch(d.records(1)))[0], 200, "before revocation")
     hq.cli("desk", "revoke", "--desk", d.id)
-    status, body = hq.post(d, d.batch(d.records(1, start=1), advance=False))
-    eq((status, json.loads(body)["error"]), (403, "revoked"), "after revocation")
+    refused(hq.post(d, d.batch(d.records(1, start=1), advance=False)),
+            403, "revoked", "after revocation")
     eq(counts(hq), (1, 1), "nothing more stored")
     check(alerts(hq, "revoked-desk"), "an alert for the revoked desk")
     eq(hq.cli("desk", "revoke", "--desk", "UTO-ALP/9", expect=1).returncode, 1, "unknown desk")
@@ -164,8 +168,7 @@ def test_malformed(hq):
         check(json.loads(text)["error"] in ("malformed", "invalid"), "error for %r" % body)
     bad = d.records(1)
     bad[0]["direction"] = "sideways"
-    status, text = hq.post(d, d.batch(bad, advance=False))
-    eq((status, json.loads(text)["error"]), (400, "invalid"), "a record off the schema")
+    refused(hq.post(d, d.batch(bad, advance=False)), 400, "invalid", "a record off the schema")
     eq(hq.curl(d, "/nowhere")[0], 404, "unknown path")
     eq(counts(hq), (0, 0), "nothing stored")
 
@@ -177,8 +180,8 @@ def test_gap(hq):
     status, text = hq.post(d, d.batch(d.records(1, start=5), seq=3, advance=False))
     eq(status, 409, "seq 3 after 1")
     eq(json.loads(text)["expected_seq"], 2, "expected_seq")
-    status, text = hq.post(d, d.batch(d.records(1, start=6), prev="1" * 64, advance=False))
-    eq((status, json.loads(text)["error"]), (409, "prev"), "a prev that is not seq 1's")
+    refused(hq.post(d, d.batch(d.records(1, start=6), prev="1" * 64, advance=False)),
+            409, "prev", "a prev that is not seq 1's")
     eq(counts(hq), (1, 1), "only seq 1")
 
 
@@ -186,9 +189,8 @@ def test_conflict(hq):
     d = Desk(hq, "UTO-ALP/1")
     hq.start()
     eq(hq.post(d, d.batch(d.records(2)))[0], 200, "seq 1")
-    status, text = hq.post(d, d.batch(d.records(2, start=10), seq=1, prev=hqlib.ZERO,
-                                      advance=False))
-    eq((status, json.loads(text)["error"]), (409, "conflict"), "seq 1 with other records")
+    refused(hq.post(d, d.batch(d.records(2, start=10), seq=1, prev=hqlib.ZERO,
+                               advance=False)), 409, "conflict", "seq 1 with other records")
     eq(counts(hq), (2, 1), "the first seq 1 only")
     found = alerts(hq, "conflict")
     eq(len(found), 1, "one conflict alert")
@@ -206,10 +208,10 @@ def test_reissue_new_epoch(hq):
     old_batch = d.batch(d.records(1, start=50), advance=False)
     d.reissue()
     eq(d.epoch, 2, "new epoch")
-    status, text = hq.post(d, old_batch, cert=old_crt, key=old_key)
-    eq((status, json.loads(text)["error"]), (403, "superseded-certificate"), "old certificate")
-    status, text = hq.post(d, d.batch(d.records(1, start=60), epoch=1, seq=2, advance=False))
-    eq((status, json.loads(text)["error"]), (409, "epoch"), "the closed epoch")
+    refused(hq.post(d, old_batch, cert=old_crt, key=old_key),
+            403, "superseded-certificate", "old certificate")
+    refused(hq.post(d, d.batch(d.records(1, start=60), epoch=1, seq=2, advance=False)),
+            409, "epoch", "the closed epoch")
     status, receipt = hq.post(d, d.batch(d.records(3, start=70)))
     eq(status, 200, "epoch 2 seq 1")
     eq(hqlib.verify_receipt(receipt, hq.ca)["epoch"], 2, "receipt epoch")
@@ -364,7 +366,7 @@ def test_store_suite(hq):
     p = hqlib.run([binary, "--tap"], expect=None, env=env)
     check(p.returncode == 0 and "not ok" not in p.stdout,
           "test-hq-store on PostgreSQL:\n%s%s" % (p.stdout[-1500:], p.stderr[-1500:]))
-    check(p.stdout.count("\nok ") >= 6, "every store test ran: %s" % p.stdout)
+    check(p.stdout.count("\nok ") >= 7, "every store test ran: %s" % p.stdout)
 
 
 TESTS = [test_sync_records, test_sync_again_no_duplicates, test_tampered_payload,
@@ -378,49 +380,24 @@ def main():
     global PG
     args = sys.argv[1:]
     postgres = "--postgresql" in args
-    only = [a for a in args if not a.startswith("--")]
-    if not os.access(hqlib.HQ_BIN, os.X_OK):
-        print("1..0 # SKIP borderdesk-hq not found at %s" % hqlib.HQ_BIN)
-        return 0
     if postgres and not hqlib.pg_available():
         print("1..0 # SKIP PostgreSQL 15 (initdb) or runuser not installed")
         return 0
     tests = TESTS + ([test_store_suite] if postgres else [])
-    tests = [f for f in tests if not only or f.__name__ in only]
-    if postgres:
+
+    def make_hq():
+        hq = HQ()
+        if PG is not None:
+            hq.store = PG.new_database()
+        return hq
+
+    if postgres and os.access(hqlib.HQ_BIN, os.X_OK):
         PG = hqlib.Postgres()
-    print("1..%d" % len(tests))
-    sys.stdout.flush()
-    failed = 0
     try:
-        for n, fn in enumerate(tests, 1):
-            hq = HQ()
-            if PG is not None:
-                hq.store = PG.new_database()
-            try:
-                fn(hq)
-            except Exception as exc:  # noqa: BLE001 - every failure becomes TAP
-                failed += 1
-                print("not ok %d - %s" % (n, fn.__name__))
-                msg = str(exc) if isinstance(exc, Failure) else "".join(
-                    traceback.format_exception(type(exc), exc, exc.__traceback__))
-                for line in msg.splitlines():
-                    print("# " + line)
-                log = os.path.join(hq.work, "serve.log")
-                if os.path.exists(log):
-                    with open(log) as f:
-                        for line in f.read().splitlines()[-5:]:
-                            print("#   serve: " + line)
-            else:
-                print("ok %d - %s" % (n, fn.__name__))
-            finally:
-                hq.cleanup()
-            sys.stdout.flush()
+        return hqlib.run_tap(tests, [a for a in args if not a.startswith("--")], make_hq)
     finally:
         if PG is not None:
             PG.stop()
-    print("# %d passed, %d failed" % (len(tests) - failed, failed))
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":

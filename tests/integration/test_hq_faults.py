@@ -16,7 +16,6 @@ import socket
 import sys
 import threading
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hqlib  # noqa: E402
@@ -140,7 +139,7 @@ def test_connection_cut_mid_body(hq):
 
 def test_two_nodes_one_postgresql(hq):
     if not hqlib.pg_available():
-        raise Skip("PostgreSQL 15 (initdb) or runuser not installed")
+        raise hqlib.Skip("PostgreSQL 15 (initdb) or runuser not installed")
     pg = hqlib.Postgres()
     procs = []
     try:
@@ -191,42 +190,11 @@ def test_two_nodes_one_postgresql(hq):
         pg.stop()
 
 
-class Skip(Exception):
-    pass
-
-
 TESTS = [test_sigkill_mid_batch, test_connection_cut_mid_body, test_two_nodes_one_postgresql]
 
 
 def main():
-    only = sys.argv[1:]
-    if not os.access(hqlib.HQ_BIN, os.X_OK):
-        print("1..0 # SKIP borderdesk-hq not found at %s" % hqlib.HQ_BIN)
-        return 0
-    tests = [f for f in TESTS if not only or f.__name__ in only]
-    print("1..%d" % len(tests))
-    sys.stdout.flush()
-    failed = 0
-    for n, fn in enumerate(tests, 1):
-        hq = HQ()
-        try:
-            fn(hq)
-        except Skip as exc:
-            print("ok %d - %s # SKIP %s" % (n, fn.__name__, exc))
-        except Exception as exc:  # noqa: BLE001 - every failure becomes TAP
-            failed += 1
-            print("not ok %d - %s" % (n, fn.__name__))
-            msg = str(exc) if isinstance(exc, Failure) else "".join(
-                traceback.format_exception(type(exc), exc, exc.__traceback__))
-            for line in msg.splitlines():
-                print("# " + line)
-        else:
-            print("ok %d - %s" % (n, fn.__name__))
-        finally:
-            hq.cleanup()
-        sys.stdout.flush()
-    print("# %d passed, %d failed" % (len(tests) - failed, failed))
-    return 1 if failed else 0
+    return hqlib.run_tap(TESTS, sys.argv[1:], HQ)
 
 
 if __name__ == "__main__":
