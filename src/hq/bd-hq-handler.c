@@ -272,14 +272,15 @@ get_watchlist (Request *r)
   g_autofree char *text = NULL;
   const char *since_text = NULL;
   guint64 since = 0;
+  gboolean valid;
 
   if (query != NULL && evhttp_parse_query_str (query, &params) == 0)
     since_text = evhttp_find_header (&params, "since");
-  if (since_text != NULL &&
-      !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL))
-    since_text = "";
+  valid = since_text == NULL ||
+          g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL);
+  /* since_text points into params: not used past here. */
   evhttp_clear_headers (&params);
-  if (since_text != NULL && *since_text == '\0')
+  if (!valid)
     return refuse_simple (r, 400, "since", "since is not a version number");
   text = bd_hq_watchlist_signed (r->worker->store, r->worker->server->dir, (gint64) since,
                                  &error);

@@ -267,6 +267,7 @@ def test_watchlist(hq):
     p = delta(hq.curl(d, "/v1/watchlist?since=1")[1])
     eq((p["from"], p["added"], p["removed"]), (1, [], ["P-1"]), "from version 1")
     eq(hq.curl(d, "/v1/watchlist?since=7")[0], 400, "a version HQ never published")
+    eq(hq.curl(d, "/v1/watchlist?since=x1")[0], 400, "not a number")
     out = os.path.join(hq.work, "delta.jws")
     hq.cli("watchlist", "export", "--since", "0", "--out", out)
     with open(out) as f:
