@@ -12,7 +12,9 @@ borderdesk-hq serve on loopback; the load comes from bd-bench-hq-load.
 Usage: hq.py BUILD_DIR ingest|desks...   JSON lines on stdout.
 """
 
+import json
 import os
+import re
 import subprocess
 import sys
 
@@ -57,6 +59,19 @@ def load(hq, bench, prefix, desks_dir, desks, batches, records, baseline=0.0):
     return subprocess.run(argv, timeout=1800).returncode
 
 
+def server_side(hq, bench, prefix):
+    """HQ's own view from its log: request in to answer out, per batch
+    (what a desk's latency is once the shared CPU's queueing is out)."""
+    with open(os.path.join(hq.work, "serve.log")) as f:
+        ms = sorted(float(m) for m in re.findall(r"event=batch .* ms=([0-9.]+)", f.read()))
+    for q, name in ((0.5, "p50"), (0.99, "p99")):
+        value = ms[min(len(ms) - 1, int(q * (len(ms) - 1) + 0.5))] if ms else 0
+        print(json.dumps({"bench": bench, "metric": "%s_server_batch_%s" % (prefix, name),
+                          "value": round(value, 3), "unit": "ms"}), flush=True)
+        print("%-10s %-34s %12.4g ms" % (bench, "%s_server_batch_%s" % (prefix, name), value),
+              file=sys.stderr)
+
+
 def ingest_one(label, store_url=None):
     hq = hqlib.HQ(name="Bench")
     try:
@@ -65,7 +80,9 @@ def ingest_one(label, store_url=None):
         raw_url = store_url or "sqlite:" + os.path.join(hq.work, "raw.db")
         raw = raw_rate(raw_url, INGEST_DESKS * INGEST_BATCHES * RECORDS)
         hq.start()
-        return load(hq, "ingest", label, desks_dir, INGEST_DESKS, INGEST_BATCHES, RECORDS, raw)
+        status = load(hq, "ingest", label, desks_dir, INGEST_DESKS, INGEST_BATCHES, RECORDS, raw)
+        server_side(hq, "ingest", label)
+        return status
     finally:
         hq.cleanup()
 
@@ -87,7 +104,10 @@ def desks():
     try:
         desks_dir = make_desks(hq, DESKS)
         hq.start()
-        return load(hq, "desks", "desks_%d" % DESKS, desks_dir, DESKS, DESK_BATCHES, DESK_RECORDS)
+        status = load(hq, "desks", "desks_%d" % DESKS, desks_dir, DESKS, DESK_BATCHES,
+                      DESK_RECORDS)
+        server_side(hq, "desks", "desks_%d" % DESKS)
+        return status
     finally:
         hq.cleanup()
 
