@@ -12,6 +12,7 @@ TAP on stdout; exits non-zero when a test fails.
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -325,16 +326,74 @@ def test_sigterm(hq):
     check(time.time() - start < 10, "stopped within 10 s")
 
 
+def tls_context(hq, d):
+    import ssl
+    ctx = ssl.create_default_context(cafile=hq.ca)
+    ctx.load_cert_chain(d.crt_path, d.key_path)
+    return ctx
+
+
+def http_status(tls):
+    """The status of the response on @tls, its headers and body read."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = tls.recv(65536)
+        check(chunk, "the connection closed before a response")
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+    while len(body) < length:
+        body += tls.recv(65536)
+    return int(head.split()[1])
+
+
+def test_connection_cap(hq):
+    import socket
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start("--max-desk-connections", "3")
+    ctx = tls_context(hq, d)
+    conns = []
+    try:
+        for _ in range(4):
+            tls = ctx.wrap_socket(socket.create_connection(("127.0.0.1", hq.port)),
+                                  server_hostname="localhost")
+            tls.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            conns.append((tls, http_status(tls)))
+        eq([s for _, s in conns], [200, 200, 200, 429], "a fourth connection of one desk")
+    finally:
+        for tls, _ in conns:
+            tls.close()
+    # Closed connections no longer count.
+    deadline = time.time() + 5
+    while hq.curl(d, "/healthz")[0] != 200:
+        check(time.time() < deadline, "the cap released after the connections closed")
+        time.sleep(0.1)
+
+
+def test_sigterm_in_flight(hq):
+    """A batch read before SIGTERM is still stored and answered."""
+    import socket
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start()
+    body = d.batch(d.records(500)).encode()
+    with socket.create_connection(("127.0.0.1", hq.port)) as raw:
+        with tls_context(hq, d).wrap_socket(raw, server_hostname="localhost") as tls:
+            tls.sendall(b"POST /v1/batches HTTP/1.1\r\nHost: localhost\r\n"
+                        b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            hq.proc.send_signal(signal.SIGTERM)
+            eq(http_status(tls), 200, "the batch in flight")
+    eq(hq.stop(timeout=12), 0, "exit status")
+    eq(counts(hq), (500, 1), "stored")
+
+
 def test_client_gone(hq):
     """Desks that hang up while HQ verifies their batch: HQ stays up,
     the batch is stored at most once, and the desk's retry gets its
     receipt."""
     import socket
-    import ssl
     d = Desk(hq, "UTO-ALP/1")
     hq.start()
-    ctx = ssl.create_default_context(cafile=hq.ca)
-    ctx.load_cert_chain(d.crt_path, d.key_path)
+    ctx = tls_context(hq, d)
     for i in range(10):
         body = d.batch(d.records(300, start=300 * i)).encode()
         with socket.create_connection(("127.0.0.1", hq.port)) as raw:
@@ -374,7 +433,8 @@ TESTS = [test_sync_records, test_sync_again_no_duplicates, test_tampered_payload
          test_wrong_kid, test_revoked_desk, test_other_ca, test_no_certificate,
          test_tls_versions, test_oversized_body, test_malformed, test_gap, test_conflict,
          test_reissue_new_epoch, test_audit_backwards, test_rate_limit, test_watchlist,
-         test_import_files, test_metrics_and_health, test_sigterm, test_client_gone, test_usage]
+         test_import_files, test_metrics_and_health, test_sigterm, test_sigterm_in_flight, test_connection_cap,
+         test_client_gone, test_usage]
 
 
 def main():
