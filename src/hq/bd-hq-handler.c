@@ -9,7 +9,6 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <openssl/pem.h>
 
 #include "bd-cleanup.h"
 #include "bd-hq-commands.h"
@@ -111,7 +110,6 @@ authorize (Request *r)
   SSL *ssl = bufferevent_openssl_get_ssl (bev);
   g_autoptr(GError) error = NULL;
   g_autoptr(BdHqDesk) desk = NULL;
-  g_autoptr(BIO) in = NULL;
   g_autoptr(EVP_PKEY) key = NULL;
   BdHqConn *conn;
   g_autofree char *now = NULL;
@@ -142,8 +140,7 @@ authorize (Request *r)
         bd_hq_log ("error", "what=alert desk=%s", desk->id);
       return (refuse_simple (r, 403, "revoked", "the desk is revoked"), FALSE);
     }
-  in = BIO_new_mem_buf (desk->key_pem, -1);
-  key = in != NULL ? PEM_read_bio_PUBKEY (in, NULL, NULL, NULL) : NULL;
+  key = bd_hq_public_key (desk->key_pem);
   if (key == NULL || !bd_pki_same_key (key, X509_get0_pubkey (r->peer)))
     return (refuse_simple (r, 403, "superseded-certificate",
                            "this certificate has been superseded"), FALSE);

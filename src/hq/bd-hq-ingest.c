@@ -1,11 +1,11 @@
 #include "config.h"
 
 #include <string.h>
-#include <openssl/pem.h>
 
 #include "bd-batch.h"
 #include "bd-cleanup.h"
 #include "bd-hq-ingest.h"
+#include "bd-hq-pki.h"
 #include "bd-pki.h"
 
 void
@@ -31,14 +31,6 @@ refuse (BdHqVerdict *v, guint status, const char *error, const char *fmt, ...)
   va_end (ap);
 }
 
-static EVP_PKEY *
-key_from_pem (const char *pem)
-{
-  g_autoptr(BIO) in = BIO_new_mem_buf (pem, -1);
-
-  return in != NULL ? PEM_read_bio_PUBKEY (in, NULL, NULL, NULL) : NULL;
-}
-
 /* After the parse: who may send it, and with which key. */
 static gboolean
 check_sender (BdHqStore *store, const BdBatch *batch, X509 *peer, BdHqVerdict *v)
@@ -56,7 +48,7 @@ check_sender (BdHqStore *store, const BdBatch *batch, X509 *peer, BdHqVerdict *v
     return (refuse (v, 403, "unknown-desk", "%s is not a registered desk", batch->desk), FALSE);
   if (desk == NULL)
     return (refuse (v, 500, "store", "%s", error->message), FALSE);
-  key = key_from_pem (desk->key_pem);
+  key = bd_hq_public_key (desk->key_pem);
   if (key == NULL)
     return (refuse (v, 500, "store", "the registered key of %s does not load", desk->id), FALSE);
   /* A re-issued desk's old certificate still chains to the CA: only the

@@ -44,6 +44,42 @@ bd_hq_desk_id_valid (const char *id)
   return g_ascii_string_to_unsigned (slash + 1, 10, 1, 9999, &n, NULL);
 }
 
+/* Registered keys: a few thousand desks at most; emptied when it grows
+ * past that (re-issued desks leave their old keys behind). */
+#define MAX_CACHED_KEYS 20000
+
+static GMutex key_lock;
+static GHashTable *key_cache;   /* PEM -> EVP_PKEY */
+
+EVP_PKEY *
+bd_hq_public_key (const char *pem)
+{
+  g_autoptr(BIO) in = NULL;
+  EVP_PKEY *key;
+
+  g_mutex_lock (&key_lock);
+  if (key_cache == NULL)
+    key_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) EVP_PKEY_free);
+  key = g_hash_table_lookup (key_cache, pem);
+  if (key != NULL)
+    EVP_PKEY_up_ref (key);
+  g_mutex_unlock (&key_lock);
+  if (key != NULL)
+    return key;
+  in = BIO_new_mem_buf (pem, -1);
+  key = in != NULL ? PEM_read_bio_PUBKEY (in, NULL, NULL, NULL) : NULL;
+  if (key == NULL)
+    return NULL;
+  g_mutex_lock (&key_lock);
+  if (g_hash_table_size (key_cache) >= MAX_CACHED_KEYS)
+    g_hash_table_remove_all (key_cache);
+  EVP_PKEY_up_ref (key);
+  g_hash_table_replace (key_cache, g_strdup (pem), key);
+  g_mutex_unlock (&key_lock);
+  return key;
+}
+
 char *
 bd_hq_public_pem (EVP_PKEY *key)
 {

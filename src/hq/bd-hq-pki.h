@@ -20,4 +20,10 @@ gboolean bd_hq_desk_id_valid (const char *id);
 /* The public key as SubjectPublicKeyInfo PEM. */
 char    *bd_hq_public_pem    (EVP_PKEY *key);
 
+/* The key in @pem (SubjectPublicKeyInfo), a reference of the caller's,
+ * or NULL.  Decoded once and cached: OpenSSL 3's decoders cost more than
+ * the signature check they serve, and every request names its desk's key.
+ * Thread-safe. */
+EVP_PKEY *bd_hq_public_key   (const char *pem);
+
 G_END_DECLS
