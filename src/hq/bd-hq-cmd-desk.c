@@ -133,7 +133,7 @@ bd_hq_cmd_desk (const char *dir, int argc, char **argv)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "issue: where the certificate goes", "FILE.crt" },
     { "desk", 0, 0, G_OPTION_ARG_STRING, &desk, "revoke: the desk id", "POST/N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "list: a JSON array", NULL },
-    { "store", 0, 0, G_OPTION_ARG_STRING, &store_url, "the store (default DIR/hq.db)", "URL" },
+    BD_HQ_STORE_OPTION (store_url),
     { NULL }
   };
   int status = bd_hq_options ("desk", "issue|revoke|list",

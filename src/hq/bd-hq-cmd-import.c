@@ -78,7 +78,7 @@ bd_hq_cmd_import (const char *dir, int argc, char **argv)
   gboolean refused = FALSE;
   const GOptionEntry entries[] = {
     { "receipts", 0, 0, G_OPTION_ARG_FILENAME, &receipts, "write receipt files here", "DIR" },
-    { "store", 0, 0, G_OPTION_ARG_STRING, &store_url, "the store (default DIR/hq.db)", "URL" },
+    BD_HQ_STORE_OPTION (store_url),
     { NULL }
   };
   int status = bd_hq_options ("import", "FILE...",

@@ -27,7 +27,7 @@ bd_hq_cmd_alerts (const char *dir, int argc, char **argv)
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "a JSON array", NULL },
-    { "store", 0, 0, G_OPTION_ARG_STRING, &url, "the store (default DIR/hq.db)", "URL" },
+    BD_HQ_STORE_OPTION (url),
     { NULL }
   };
   static const char *const names[] = { "id", "time", "desk", "kind", "detail" };
@@ -97,7 +97,7 @@ bd_hq_cmd_report (const char *dir, int argc, char **argv)
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "one JSON object", NULL },
-    { "store", 0, 0, G_OPTION_ARG_STRING, &url, "the store (default DIR/hq.db)", "URL" },
+    BD_HQ_STORE_OPTION (url),
     { NULL }
   };
   int status = bd_hq_options ("report", "", "Crossings by post, desk, day and direction; "

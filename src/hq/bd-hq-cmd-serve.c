@@ -24,8 +24,7 @@ bd_hq_cmd_serve (const char *dir, int argc, char **argv)
   const GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "address and port (port 0: any)",
       "HOST:PORT" },
-    { "store", 0, 0, G_OPTION_ARG_STRING, &store, "sqlite:PATH (default DIR/hq.db) or "
-      "postgresql://...", "URL" },
+    BD_HQ_STORE_OPTION (store),
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "event loop threads (one a core)", "N" },
     { "verifiers", 0, 0, G_OPTION_ARG_INT, &verifiers, "threads verifying and storing "
       "batches (16)", "N" },

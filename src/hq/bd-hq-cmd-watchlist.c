@@ -89,7 +89,7 @@ bd_hq_cmd_watchlist (const char *dir, int argc, char **argv)
     { "reference", 0, 0, G_OPTION_ARG_STRING, &reference, "remove: the entry", "REF" },
     { "since", 0, 0, G_OPTION_ARG_INT64, &since, "export: the desks' version", "V" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "export: the signed delta file", "FILE" },
-    { "store", 0, 0, G_OPTION_ARG_STRING, &url, "the store (default DIR/hq.db)", "URL" },
+    BD_HQ_STORE_OPTION (url),
     { NULL }
   };
   int status = bd_hq_options ("watchlist", "import FILE.csv|remove|publish|export",

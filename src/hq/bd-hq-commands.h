@@ -19,6 +19,11 @@ enum {
   BD_HQ_EXIT_FAILED = 3,
 };
 
+/* The --store option every command that opens the store takes. */
+#define BD_HQ_STORE_OPTION(var) \
+  { "store", 0, 0, G_OPTION_ARG_STRING, &(var), "sqlite:PATH (default DIR/hq.db) or " \
+    "postgresql://...", "URL" }
+
 /* Parses the options of one command; prints --help and usage errors.
  * Returns -1 to go on, else the exit status (0 after --help). */
 int bd_hq_options (const char *name, const char *params, const char *summary,

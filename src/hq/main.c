@@ -79,6 +79,8 @@ main (int argc, char **argv)
 
   umask (077);
   setlocale (LC_ALL, "");
+  /* Before any option parsing, which would take a command's name. */
+  g_set_prgname ("borderdesk-hq");
   for (; i < argc && argv[i][0] == '-'; i++)
     {
       if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
