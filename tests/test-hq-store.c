@@ -245,8 +245,15 @@ test_epochs_and_revocation (Fixture *f, gconstpointer data)
 static void
 test_crossing_once (Fixture *f, gconstpointer data)
 {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdHqRows) rows = NULL;
   g_autofree char *c = crossing (f->desk, 0);
-  g_autoptr(BdBatch) b1 = make_batch (f, 1, 1, BD_SHA256_ZERO, 0, 1, c);
+  g_autofree char *compact = crossing (f->desk, 1);
+  /* Spaced as json-glib would never write it. */
+  g_auto(GStrv) parts = g_strsplit (compact, "\":", -1);
+  g_autofree char *c2 = g_strjoinv ("\" :  ", parts);
+  g_autofree char *spaced = g_strdup_printf (" \n%s ,\n\t%s\n", c2, c);
+  g_autoptr(BdBatch) b1 = make_batch (f, 1, 1, BD_SHA256_ZERO, 0, 1, spaced);
   g_autoptr(BdBatch) b2 = make_batch (f, 1, 2, b1->sha256, 0, 2, c);
   g_autoptr(BdBatch) shift = make_batch (f, 1, 3, b2->sha256, 0, 3,
                                          "{\"type\":\"shift\",\"event\":\"opened\",\"shift\":1,"
@@ -258,7 +265,15 @@ test_crossing_once (Fixture *f, gconstpointer data)
    * is one crossing. */
   g_assert_cmpint (submit (f, b1, NULL), ==, BD_HQ_SUBMIT_STORED);
   g_assert_cmpint (submit (f, b2, NULL), ==, BD_HQ_SUBMIT_STORED);
-  g_assert_cmpint (desk_crossings (f), ==, 1);
+  g_assert_cmpint (desk_crossings (f), ==, 2);
+  /* Each record kept as the desk signed it, byte for byte. */
+  g_assert_true (f->store->klass->exec (f->store, "SELECT record FROM crossings WHERE desk = $1"
+                                        " ORDER BY record = $2", 2,
+                                        (const char *[]) { f->desk, c }, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->rows->len, ==, 2);
+  g_assert_cmpstr (bd_hq_rows_get (rows, 0, 0), ==, c2);
+  g_assert_cmpstr (bd_hq_rows_get (rows, 1, 0), ==, c);
   g_assert_cmpint (submit (f, shift, NULL), ==, BD_HQ_SUBMIT_STORED);
 }
 

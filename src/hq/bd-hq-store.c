@@ -312,13 +312,85 @@ bd_hq_store_alert_list (BdHqStore *store, GError **error)
 
 /* Batches. */
 
+typedef struct {
+  gsize start;
+  gsize length;
+} Span;
+
+/* Where each element of the payload's top-level "records" array lies in
+ * the bytes the desk signed, so that HQ keeps each record exactly as it
+ * was signed (and skips serializing it again).  The payload has been
+ * parsed already; a payload this scan does not follow (an escaped member
+ * name, say) yields a count that does not match, and the caller falls
+ * back to json-glib's text. */
+static GArray *
+record_spans (const char *p, gsize n)
+{
+  GArray *spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  int depth = 0, array_depth = -1;
+  gboolean key_is_records = FALSE, in_array = FALSE;
+  gsize start = 0;
+  Span span;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      char c = p[i];
+
+      if (c == '"')
+        {
+          gsize j = i + 1;
+
+          while (j < n && p[j] != '"')
+            j += p[j] == '\\' ? 2 : 1;
+          if (depth == 1 && !in_array)
+            key_is_records = j - i - 1 == strlen ("records") &&
+                             memcmp (p + i + 1, "records", j - i - 1) == 0;
+          i = j;
+          continue;
+        }
+      if (c == '{' || c == '[')
+        {
+          depth++;
+          if (c == '[' && depth == 2 && key_is_records && array_depth < 0)
+            {
+              in_array = TRUE;
+              array_depth = depth;
+              start = i + 1;
+            }
+        }
+      else if (c == '}' || c == ']' || c == ',')
+        {
+          if (in_array && depth == array_depth && (c == ',' || c == ']'))
+            {
+              span.start = start;
+              span.length = i - start;
+              while (span.length > 0 && g_ascii_isspace (p[span.start]))
+                span.start++, span.length--;
+              while (span.length > 0 && g_ascii_isspace (p[span.start + span.length - 1]))
+                span.length--;
+              if (span.length > 0)
+                g_array_append_val (spans, span);
+              start = i + 1;
+              in_array = c == ',';
+            }
+          if (c != ',')
+            depth--;
+        }
+    }
+  return spans;
+}
+
 static gboolean
-store_record (BdHqStore *store, const BdBatch *batch, guint idx, GError **error)
+store_record (BdHqStore *store, const BdBatch *batch, GArray *spans, guint idx, GError **error)
 {
   JsonNode *node = json_array_get_element (batch->records, idx);
   JsonObject *r = json_node_get_object (node);
   const char *type = json_object_get_string_member (r, "type");
-  g_autofree char *text = json_to_string (node, FALSE);
+  const char *payload = g_bytes_get_data (batch->jws->payload, NULL);
+  g_autofree char *text = spans->len == json_array_get_length (batch->records) ?
+    g_strndup (payload + g_array_index (spans, Span, idx).start,
+               g_array_index (spans, Span, idx).length) :
+    json_to_string (node, FALSE);
   char e[24], s[24], i[24];
 
   num (e, batch->epoch);
@@ -354,6 +426,7 @@ submit_locked (BdHqStore *store, const BdBatch *batch, const char *receipt, cons
   g_autofree char *detail = NULL;
   g_autofree char *body = NULL;
   g_autofree char *sig64 = NULL;
+  g_autoptr(GArray) spans = NULL;
   char e[24], s[24], n[24], a[24];
   GError *local = NULL;
 
@@ -407,8 +480,10 @@ submit_locked (BdHqStore *store, const BdBatch *batch, const char *receipt, cons
             10, batch->desk, e, s, batch->sha256, batch->prev, batch->created, now,
             num (n, json_array_get_length (batch->records)), body, receipt))
     return FALSE;
+  spans = record_spans (g_bytes_get_data (batch->jws->payload, NULL),
+                       g_bytes_get_size (batch->jws->payload));
   for (guint i = 0; i < json_array_get_length (batch->records); i++)
-    if (!store_record (store, batch, i, error))
+    if (!store_record (store, batch, spans, i, error))
       return FALSE;
   if (!run (store, NULL, error,
             "INSERT INTO audit_anchors (desk, epoch, seq, audit_seq, audit_hash)"
