@@ -50,18 +50,22 @@ sqlite_exec (BdHqStore *store, const char *sql, guint n_params, const char *cons
     }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
-  /* $N by name: the same text as PostgreSQL's, parameters in any order. */
-  for (guint i = 0; i < n_params; i++)
+  /* $N by name: the same text as PostgreSQL's, parameters in any order
+   * and used more than once. */
+  for (int idx = 1; idx <= sqlite3_bind_parameter_count (stmt); idx++)
     {
-      char name[8];
-      int idx;
+      const char *name = sqlite3_bind_parameter_name (stmt, idx);
+      guint64 i;
 
-      g_snprintf (name, sizeof name, "$%u", i + 1);
-      idx = sqlite3_bind_parameter_index (stmt, name);
-      if (idx == 0)
-        continue;
-      rc = params[i] != NULL ?
-           sqlite3_bind_text (stmt, idx, params[i], -1, SQLITE_STATIC) :
+      if (name == NULL || name[0] != '$' ||
+          !g_ascii_string_to_unsigned (name + 1, 10, 1, n_params, &i, NULL))
+        {
+          g_set_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_FAILED,
+                       "a statement names a parameter it was not given: %s", sql);
+          return FALSE;
+        }
+      rc = params[i - 1] != NULL ?
+           sqlite3_bind_text (stmt, idx, params[i - 1], -1, SQLITE_STATIC) :
            sqlite3_bind_null (stmt, idx);
       if (rc != SQLITE_OK)
         return fail (self, rc, "binding a parameter", error);

@@ -380,40 +380,93 @@ record_spans (const char *p, gsize n)
   return spans;
 }
 
+#define ROWS_PER_INSERT 100
+
+/* Inserts rows of @n_columns parameters each (flattened in @params),
+ * ROWS_PER_INSERT to a statement: a round trip per hundred records, not
+ * per record, on PostgreSQL. */
 static gboolean
-store_record (BdHqStore *store, const BdBatch *batch, GArray *spans, guint idx, GError **error)
+insert_rows (BdHqStore *store, const char *head, const char *tail, guint n_columns,
+             GPtrArray *params, GError **error)
 {
-  JsonNode *node = json_array_get_element (batch->records, idx);
-  JsonObject *r = json_node_get_object (node);
-  const char *type = json_object_get_string_member (r, "type");
-  const char *payload = g_bytes_get_data (batch->jws->payload, NULL);
-  g_autofree char *text = spans->len == json_array_get_length (batch->records) ?
-    g_strndup (payload + g_array_index (spans, Span, idx).start,
-               g_array_index (spans, Span, idx).length) :
-    json_to_string (node, FALSE);
-  char e[24], s[24], i[24];
+  guint n_rows = params->len / n_columns;
 
-  num (e, batch->epoch);
-  num (s, batch->seq);
-  if (strcmp (type, "crossing") == 0)
+  for (guint first = 0; first < n_rows; first += ROWS_PER_INSERT)
     {
-      const char *time = json_object_get_string_member (r, "time");
-      g_autofree char *day = g_strndup (time, 10);
+      guint k = MIN (ROWS_PER_INSERT, n_rows - first);
+      g_autoptr(GString) sql = g_string_new (head);
 
-      /* A crossing is one event whatever batch carries it: stored once. */
-      return run (store, NULL, error,
-                  "INSERT INTO crossings (id, desk, epoch, seq, post, day, direction, decision,"
-                  " time, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-                  " ON CONFLICT (id) DO NOTHING",
-                  10, json_object_get_string_member (r, "id"), batch->desk, e, s,
-                  json_object_get_string_member (r, "post"), day,
-                  json_object_get_string_member (r, "direction"),
-                  json_object_get_string_member (r, "decision"), time, text);
+      for (guint r = 0; r < k; r++)
+        {
+          g_string_append (sql, r > 0 ? ", (" : " (");
+          for (guint c = 0; c < n_columns; c++)
+            g_string_append_printf (sql, "%s$%u", c > 0 ? ", " : "", r * n_columns + c + 1);
+          g_string_append_c (sql, ')');
+        }
+      g_string_append (sql, tail);
+      if (!store->klass->exec (store, sql->str, k * n_columns,
+                               (const char *const *) params->pdata + first * n_columns, NULL,
+                               error))
+        return FALSE;
     }
-  return run (store, NULL, error,
-              "INSERT INTO events (desk, epoch, seq, idx, type, record)"
-              " VALUES ($1, $2, $3, $4, $5, $6)",
-              6, batch->desk, e, s, num (i, idx), type, text);
+  return TRUE;
+}
+
+/* Every record of @batch: crossings by their UUID (one crossing whatever
+ * batch carries it, stored once), the others by their place in it. */
+static gboolean
+store_records (BdHqStore *store, const BdBatch *batch, const char *epoch, const char *seq,
+               GError **error)
+{
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) crossings = g_ptr_array_new ();
+  g_autoptr(GPtrArray) events = g_ptr_array_new ();
+  g_autoptr(GArray) spans = NULL;
+  const char *payload = g_bytes_get_data (batch->jws->payload, NULL);
+  guint n = json_array_get_length (batch->records);
+
+  spans = record_spans (payload, g_bytes_get_size (batch->jws->payload));
+  for (guint idx = 0; idx < n; idx++)
+    {
+      JsonNode *node = json_array_get_element (batch->records, idx);
+      JsonObject *r = json_node_get_object (node);
+      const char *type = json_object_get_string_member (r, "type");
+      char *text = spans->len == n ?
+        g_strndup (payload + g_array_index (spans, Span, idx).start,
+                   g_array_index (spans, Span, idx).length) :
+        json_to_string (node, FALSE);
+
+      g_ptr_array_add (owned, text);
+      if (strcmp (type, "crossing") == 0)
+        {
+          const char *time = json_object_get_string_member (r, "time");
+          char *day = g_strndup (time, 10);
+          const char *row[] = {
+            json_object_get_string_member (r, "id"), batch->desk, epoch, seq,
+            json_object_get_string_member (r, "post"), day,
+            json_object_get_string_member (r, "direction"),
+            json_object_get_string_member (r, "decision"), time, text
+          };
+
+          g_ptr_array_add (owned, day);
+          for (gsize c = 0; c < G_N_ELEMENTS (row); c++)
+            g_ptr_array_add (crossings, (gpointer) row[c]);
+        }
+      else
+        {
+          char *i = g_strdup_printf ("%u", idx);
+          const char *row[] = { batch->desk, epoch, seq, i, type, text };
+
+          g_ptr_array_add (owned, i);
+          for (gsize c = 0; c < G_N_ELEMENTS (row); c++)
+            g_ptr_array_add (events, (gpointer) row[c]);
+        }
+    }
+  return insert_rows (store, "INSERT INTO crossings (id, desk, epoch, seq, post, day, direction,"
+                      " decision, time, record) VALUES", " ON CONFLICT (id) DO NOTHING", 10,
+                      crossings, error) &&
+         insert_rows (store, "INSERT INTO events (desk, epoch, seq, idx, type, record) VALUES",
+                      "", 6, events, error);
 }
 
 /* Inside the write transaction, with the desk row locked. */
@@ -426,7 +479,6 @@ submit_locked (BdHqStore *store, const BdBatch *batch, const char *receipt, cons
   g_autofree char *detail = NULL;
   g_autofree char *body = NULL;
   g_autofree char *sig64 = NULL;
-  g_autoptr(GArray) spans = NULL;
   char e[24], s[24], n[24], a[24];
   GError *local = NULL;
 
@@ -480,11 +532,8 @@ submit_locked (BdHqStore *store, const BdBatch *batch, const char *receipt, cons
             10, batch->desk, e, s, batch->sha256, batch->prev, batch->created, now,
             num (n, json_array_get_length (batch->records)), body, receipt))
     return FALSE;
-  spans = record_spans (g_bytes_get_data (batch->jws->payload, NULL),
-                       g_bytes_get_size (batch->jws->payload));
-  for (guint i = 0; i < json_array_get_length (batch->records); i++)
-    if (!store_record (store, batch, spans, i, error))
-      return FALSE;
+  if (!store_records (store, batch, e, s, error))
+    return FALSE;
   if (!run (store, NULL, error,
             "INSERT INTO audit_anchors (desk, epoch, seq, audit_seq, audit_hash)"
             " VALUES ($1, $2, $3, $4, $5)",
