@@ -1,8 +1,9 @@
 /* bd-bench-hq-load.c: the load generator of bench/hq.py.
  *
  *   bd-bench-hq-load raw --store URL --records N
- *       the store's raw insert rate: crossing rows in transactions of 500,
- *       nothing verified; prints records/s on stdout
+ *       the store's raw insert rate: crossing rows, 100 to a statement and
+ *       500 to a transaction as HQ writes them, nothing parsed or verified;
+ *       N a multiple of 500; prints records/s on stdout
  *   bd-bench-hq-load load --bench NAME --metric-prefix P --port PORT --ca CA
  *                         --desks-dir DIR --desks N --batches B --records R
  *                         [--baseline RATE]
@@ -80,6 +81,7 @@ run_raw (const char *url, guint n)
   g_autoptr(GError) error = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("bd-bench-raw-XXXXXX", &error);
   g_autoptr(BdHqStore) store = bd_hq_store_open (tmp, url, &error);
+  g_autoptr(GString) sql = NULL;
   double start, ms;
 
   if (store == NULL || !store->klass->exec (store,
@@ -91,25 +93,41 @@ run_raw (const char *url, guint n)
       g_printerr ("raw: %s\n", error->message);
       return 1;
     }
+  /* As HQ inserts: 100 rows to a statement, 500 to a transaction. */
+  sql = g_string_new ("INSERT INTO raw_crossings (id, desk, epoch, seq, post, day, direction,"
+                      " decision, time, record) VALUES");
+  for (guint r = 0; r < 100; r++)
+    {
+      g_string_append (sql, r > 0 ? ", (" : " (");
+      for (guint c = 0; c < 10; c++)
+        g_string_append_printf (sql, "%s$%u", c > 0 ? ", " : "", r * 10 + c + 1);
+      g_string_append_c (sql, ')');
+    }
   start = bd_bench_now_ms ();
-  for (guint done = 0; done < n;)
+  for (guint done = 0; done < n && error == NULL;)
     {
       if (!store->klass->begin_write (store, &error))
         break;
-      for (guint i = 0; i < 500 && done < n; i++, done++)
+      for (guint k = 0; k < 5 && error == NULL; k++, done += 100)
         {
-          g_autofree char *rec = crossing_json ("RAW/1", done);
-          g_autofree char *id = g_uuid_string_random ();
-          const char *p[] = { id, "RAW/1", "1", "1", "RAW", "2026-05-01", "entry", "admitted",
-                              "2026-05-01T10:00:00Z", rec };
+          g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+          const char *p[1000];
 
-          if (!store->klass->exec (store, "INSERT INTO raw_crossings (id, desk, epoch, seq,"
-                                   " post, day, direction, decision, time, record) VALUES ($1,"
-                                   " $2, $3, $4, $5, $6, $7, $8, $9, $10)", 10, p, NULL, &error))
-            break;
+          for (guint r = 0; r < 100; r++)
+            {
+              char *rec = crossing_json ("RAW/1", done + r);
+              char *id = g_uuid_string_random ();
+              const char *row[] = { id, "RAW/1", "1", "1", "RAW", "2026-05-01", "entry",
+                                    "admitted", "2026-05-01T10:00:00Z", rec };
+
+              g_ptr_array_add (owned, rec);
+              g_ptr_array_add (owned, id);
+              memcpy (p + r * 10, row, sizeof row);
+            }
+          store->klass->exec (store, sql->str, 1000, p, NULL, &error);
         }
-      if (error != NULL || !store->klass->commit (store, &error))
-        break;
+      if (error == NULL)
+        store->klass->commit (store, &error);
     }
   ms = bd_bench_now_ms () - start;
   if (error != NULL)

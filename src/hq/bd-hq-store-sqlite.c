@@ -11,8 +11,24 @@
 typedef struct {
   BdHqStore parent;
   sqlite3 *db;
-  GHashTable *stmts;     /* SQL text -> sqlite3_stmt *, prepared once */
+  GHashTable *stmts;     /* SQL text -> Prepared, prepared once */
 } BdHqStoreSqlite;
+
+/* A statement and, for each of its parameters, the N of its name $N
+ * (looking names up costs a scan of them all, per parameter). */
+typedef struct {
+  sqlite3_stmt *stmt;
+  int count;
+  guint *numbers;
+} Prepared;
+
+static void
+prepared_free (Prepared *p)
+{
+  sqlite3_finalize (p->stmt);
+  g_free (p->numbers);
+  g_free (p);
+}
 
 static gboolean
 fail (BdHqStoreSqlite *self, int rc, const char *what, GError **error)
@@ -38,27 +54,41 @@ sqlite_exec (BdHqStore *store, const char *sql, guint n_params, const char *cons
 {
   BdHqStoreSqlite *self = (BdHqStoreSqlite *) store;
   g_autoptr(BdHqRows) out = NULL;
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
+  Prepared *prep = g_hash_table_lookup (self->stmts, sql);
+  sqlite3_stmt *stmt;
   int rc;
 
-  if (stmt == NULL)
+  if (prep == NULL)
     {
       rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
       if (rc != SQLITE_OK)
         return fail (self, rc, "preparing a statement", error);
-      g_hash_table_insert (self->stmts, g_strdup (sql), stmt);
+      prep = g_new0 (Prepared, 1);
+      prep->stmt = stmt;
+      prep->count = sqlite3_bind_parameter_count (stmt);
+      prep->numbers = g_new0 (guint, prep->count + 1);
+      /* $N by name: the same text as PostgreSQL's, parameters in any
+       * order and used more than once. */
+      for (int idx = 1; idx <= prep->count; idx++)
+        {
+          const char *name = sqlite3_bind_parameter_name (stmt, idx);
+          guint64 number = 0;
+
+          if (name == NULL || name[0] != '$' ||
+              !g_ascii_string_to_unsigned (name + 1, 10, 1, G_MAXUINT, &number, NULL))
+            number = 0;
+          prep->numbers[idx] = (guint) number;
+        }
+      g_hash_table_insert (self->stmts, g_strdup (sql), prep);
     }
+  stmt = prep->stmt;
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
-  /* $N by name: the same text as PostgreSQL's, parameters in any order
-   * and used more than once. */
-  for (int idx = 1; idx <= sqlite3_bind_parameter_count (stmt); idx++)
+  for (int idx = 1; idx <= prep->count; idx++)
     {
-      const char *name = sqlite3_bind_parameter_name (stmt, idx);
-      guint64 i;
+      guint i = prep->numbers[idx];
 
-      if (name == NULL || name[0] != '$' ||
-          !g_ascii_string_to_unsigned (name + 1, 10, 1, n_params, &i, NULL))
+      if (i == 0 || i > n_params)
         {
           g_set_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_FAILED,
                        "a statement names a parameter it was not given: %s", sql);
@@ -147,7 +177,7 @@ bd_hq_store_sqlite_open (const char *path, GError **error)
 
   self->parent.klass = &sqlite_class;
   self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) sqlite3_finalize);
+                                       (GDestroyNotify) prepared_free);
   rc = sqlite3_open_v2 (path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
