@@ -6,11 +6,23 @@
 #include "bd-hq-commands.h"
 #include "bd-hq-store.h"
 
+/* The options both commands take (--json, --store), then the store.
+ * Returns -1 to go on, else the exit status. */
 static int
-open_store (const char *dir, const char *url, BdHqStore **store)
+open_store (const char *dir, const char *name, const char *summary, int argc, char **argv,
+            gboolean *json, BdHqStore **store)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, json, "one JSON document", NULL },
+    BD_HQ_STORE_OPTION (url),
+    { NULL }
+  };
+  int status = bd_hq_options (name, "", summary, entries, &argc, &argv);
 
+  if (status >= 0)
+    return status;
   *store = bd_hq_store_open (dir, url, &error);
   return *store != NULL ? -1 : bd_hq_fail (BD_HQ_EXIT_FAILED, error);
 }
@@ -18,23 +30,18 @@ open_store (const char *dir, const char *url, BdHqStore **store)
 int
 bd_hq_cmd_alerts (const char *dir, int argc, char **argv)
 {
-  g_autofree char *url = NULL;
   g_autoptr(BdHqStore) store = NULL;
   g_autoptr(BdHqRows) rows = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "a JSON array", NULL },
-    BD_HQ_STORE_OPTION (url),
-    { NULL }
-  };
   static const char *const names[] = { "id", "time", "desk", "kind", "detail" };
-  int status = bd_hq_options ("alerts", "", "Lists HQ's alerts: conflicting batches, audit "
-                              "chains going back, revoked desks calling.", entries, &argc, &argv);
+  int status = open_store (dir, "alerts", "Lists HQ's alerts: conflicting batches, audit "
+                           "chains going back, revoked desks calling (--json: an array).",
+                           argc, argv, &json, &store);
 
-  if (status >= 0 || (status = open_store (dir, url, &store)) >= 0)
+  if (status >= 0)
     return status;
   rows = bd_hq_store_alert_list (store, &error);
   if (rows == NULL)
@@ -90,21 +97,15 @@ print_table (JsonObject *report)
 int
 bd_hq_cmd_report (const char *dir, int argc, char **argv)
 {
-  g_autofree char *url = NULL;
   g_autoptr(BdHqStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) report = NULL;
   gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "one JSON object", NULL },
-    BD_HQ_STORE_OPTION (url),
-    { NULL }
-  };
-  int status = bd_hq_options ("report", "", "Crossings by post, desk, day and direction; "
-                              "--json: {\"crossings\", \"batches\", \"desks\", \"rows\"}.",
-                              entries, &argc, &argv);
+  int status = open_store (dir, "report", "Crossings by post, desk, day and direction; "
+                           "--json: {\"crossings\", \"batches\", \"desks\", \"rows\"}.",
+                           argc, argv, &json, &store);
 
-  if (status >= 0 || (status = open_store (dir, url, &store)) >= 0)
+  if (status >= 0)
     return status;
   report = bd_hq_store_report (store, &error);
   if (report == NULL)
