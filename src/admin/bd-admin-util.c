@@ -8,11 +8,14 @@
 #include "bd-admin.h"
 #include "bd-crossing.h"
 #include "bd-db.h"
+#include "bd-jws.h"
 #include "bd-officer.h"
 #include "bd-password.h"
+#include "bd-pki.h"
 #include "bd-post.h"
 #include "bd-role.h"
 #include "bd-shift.h"
+#include "bd-sync.h"
 
 #include <stdarg.h>
 
@@ -181,7 +184,10 @@ bd_admin_fail (GError *error)
            error->domain == BD_SHIFT_ERROR ||
            g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_BAD_CREDENTIALS) ||
            g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_LOCKED) ||
-           error->domain == BD_CROSSING_ERROR)
+           error->domain == BD_CROSSING_ERROR ||
+           error->domain == BD_JWS_ERROR ||
+           error->domain == BD_PKI_ERROR ||
+           (error->domain == BD_SYNC_ERROR && error->code != BD_SYNC_ERROR_NETWORK))
     code = BD_EXIT_NO;
   g_printerr ("borderdesk-admin: %s\n", error->message);
   print_failure_json (error->message);

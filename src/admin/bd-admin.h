@@ -36,6 +36,11 @@ int bd_admin_audit     (BdAdmin *admin, int argc, char **argv);
 int bd_admin_demo      (BdAdmin *admin, int argc, char **argv);
 int bd_admin_watchlist (BdAdmin *admin, int argc, char **argv);
 int bd_admin_screen    (BdAdmin *admin, int argc, char **argv);
+int bd_admin_enroll_request (BdAdmin *admin, int argc, char **argv);
+int bd_admin_enroll_install (BdAdmin *admin, int argc, char **argv);
+int bd_admin_sync      (BdAdmin *admin, int argc, char **argv);
+int bd_admin_batch     (BdAdmin *admin, int argc, char **argv);
+int bd_admin_receipt   (BdAdmin *admin, int argc, char **argv);
 
 /* Helpers shared by the groups (bd-admin-util.c). */
 

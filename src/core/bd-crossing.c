@@ -506,6 +506,28 @@ crossing_from_row (sqlite3_stmt *stmt)
   return o;
 }
 
+JsonObject *
+bd_crossing_object (BdDb *db, gint64 crossing_id, GError **error)
+{
+  sqlite3_stmt *stmt = bd_db_stmt (db, LIST_SELECT "WHERE c.id = ?", error);
+  JsonObject *o = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, crossing_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    o = crossing_from_row (stmt);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, BD_CROSSING_ERROR, BD_CROSSING_ERROR_INVALID, "no crossing %"
+                 G_GINT64_FORMAT, crossing_id);
+  else
+    bd_db_set_error (db, error, "reading a crossing");
+  sqlite3_reset (stmt);
+  return o;
+}
+
 JsonArray *
 bd_crossing_list (BdDb *db, const BdActor *actor, const BdCrossingFilter *f, GError **error)
 {

@@ -94,6 +94,10 @@ typedef struct {
 JsonArray   *bd_crossing_list       (BdDb *db, const BdActor *actor,
                                      const BdCrossingFilter *filter, GError **error);
 
+/* One crossing object by row id, for the sync batches.  No role check:
+ * the caller is the desk's own sync, which sends every crossing. */
+JsonObject  *bd_crossing_object     (BdDb *db, gint64 crossing_id, GError **error);
+
 /* `crossings import`: validates every line of @data (JSON lines), then
  * imports all in one transaction, or nothing.  @n_imported: count. */
 gboolean     bd_crossing_import     (BdDb *db, const BdActor *actor, const char *data,
