@@ -17,6 +17,7 @@ struct _BdApplication {
   char *db_path;
   BdDeskContext *context;
   GSettings *settings;   /* NULL when the schema is not installed */
+  BdSyncService *sync;
   char *reader_path;     /* --reader, else the reader-device setting */
   BdMrzReader *reader;
   gint64 last_activity;
@@ -124,6 +125,13 @@ bd_application_activate (GApplication *app)
           if (*self->reader_path == '\0')
             g_clear_pointer (&self->reader_path, g_free);
         }
+      /* The first round a few seconds in: start-up stays fast. */
+      self->sync = bd_sync_service_new (self->db_path,
+                                        self->settings != NULL
+                                        ? g_settings_get_uint (self->settings, "sync-interval")
+                                        : 60);
+      bd_window_set_sync (BD_WINDOW (window), self->sync);
+      bd_sync_service_start (self->sync, 3);
       if (self->reader_path != NULL)
         {
           self->reader = bd_mrz_reader_new (self->reader_path);
@@ -142,6 +150,7 @@ bd_application_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->reader);
+  g_clear_object (&self->sync);
   g_free (self->reader_path);
   g_free (self->db_path);
   G_OBJECT_CLASS (bd_application_parent_class)->finalize (object);

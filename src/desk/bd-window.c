@@ -17,9 +17,11 @@ struct _BdWindow {
   GCancellable *cancellable;
 
   BdMrzReader *reader;
+  BdSyncService *sync;
 
   GtkWidget *header;
   GtkWidget *reader_status;
+  GtkWidget *sync_status;
   GtkWidget *watchlist_status;
   GtkWidget *stack;
   GtkWidget *logout_button;
@@ -288,6 +290,9 @@ bd_window_dispose (GObject *object)
   if (self->reader != NULL)
     g_signal_handlers_disconnect_by_data (self->reader, self);
   g_clear_object (&self->reader);
+  if (self->sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync, self);
+  g_clear_object (&self->sync);
   g_clear_object (&self->context);
   G_OBJECT_CLASS (bd_window_parent_class)->dispose (object);
 }
@@ -324,6 +329,7 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/borderdesk/Desk/bd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BdWindow, header);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, reader_status);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, sync_status);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, watchlist_status);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, logout_button);
@@ -366,6 +372,37 @@ bd_window_set_reader (BdWindow *self, BdMrzReader *reader)
   g_signal_connect_swapped (reader, "state-changed", G_CALLBACK (on_reader_state_changed_cb),
                             self);
   on_reader_state_changed_cb (self);
+}
+
+static void
+on_sync_status_changed_cb (BdWindow *self)
+{
+  JsonObject *status = bd_sync_service_get_status (self->sync);
+  GtkStyleContext *style = gtk_widget_get_style_context (self->sync_status);
+  g_autofree char *tooltip = NULL, *text = NULL;
+  gboolean warning = FALSE;
+
+  if (status == NULL)
+    return;
+  text = bd_sync_status_describe (status, &tooltip, &warning);
+  gtk_label_set_text (GTK_LABEL (self->sync_status), text);
+  gtk_widget_set_tooltip_text (self->sync_status, tooltip);
+  /* The tooltip is the detail a screen reader should also reach. */
+  atk_object_set_description (gtk_widget_get_accessible (self->sync_status), tooltip);
+  if (warning)
+    gtk_style_context_add_class (style, "check-warning");
+  else
+    gtk_style_context_remove_class (style, "check-warning");
+}
+
+void
+bd_window_set_sync (BdWindow *self, BdSyncService *sync)
+{
+  g_return_if_fail (self->sync == NULL);
+  self->sync = g_object_ref (sync);
+  g_signal_connect_swapped (sync, "status-changed", G_CALLBACK (on_sync_status_changed_cb),
+                            self);
+  on_sync_status_changed_cb (self);
 }
 
 void
