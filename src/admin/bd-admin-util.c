@@ -15,6 +15,7 @@
 #include "bd-post.h"
 #include "bd-role.h"
 #include "bd-shift.h"
+#include "bd-subject-access.h"
 #include "bd-sync.h"
 
 #include <stdarg.h>
@@ -187,6 +188,7 @@ bd_admin_fail (GError *error)
            error->domain == BD_CROSSING_ERROR ||
            error->domain == BD_JWS_ERROR ||
            error->domain == BD_PKI_ERROR ||
+           error->domain == BD_SUBJECT_ERROR ||
            (error->domain == BD_SYNC_ERROR && error->code != BD_SYNC_ERROR_NETWORK))
     code = BD_EXIT_NO;
   g_printerr ("borderdesk-admin: %s\n", error->message);

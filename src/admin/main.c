@@ -33,6 +33,7 @@ static const struct {
   { "sync", bd_admin_sync, "send pending batches to HQ now; show the sync state" },
   { "batch", bd_admin_batch, "export pending batches as files for removable media" },
   { "receipt", bd_admin_receipt, "import HQ's receipts for batches carried by hand" },
+  { "traveller", bd_admin_traveller, "export everything held on one person (audited)" },
 };
 
 static void
