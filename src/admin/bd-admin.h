@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "bd-history.h"
+
 G_BEGIN_DECLS
 
 enum {
@@ -61,7 +63,6 @@ void     bd_admin_json_shape  (BdAdminJson shape);
  * asked for) and returns 2. */
 int      bd_admin_usage       (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
-typedef struct _BdDb BdDb;
 
 /* Opens the desk database, which must exist. */
 BdDb    *bd_admin_open_db     (BdAdmin *admin, GError **error);
@@ -79,6 +80,10 @@ void     bd_admin_secret_free (char *secret);
 char    *bd_admin_read_line   (void);
 /* Reads the rest of stdin. */
 char    *bd_admin_read_all    (GError **error);
+/* Asks HQ for the document's history (1 s at most) and keeps the answer.
+ * NULL when HQ answered, else why not (not enrolled, unreachable, ...). */
+char    *bd_admin_fetch_history (BdDb *db, const char *issuing_state, const char *number);
+
 /* Prints @node as one JSON document on stdout, followed by a newline. */
 void     bd_admin_print_json  (JsonNode *node);
 

@@ -324,8 +324,8 @@ bd_crossing_register (BdDb                    *db,
     }
 
   checks = bd_checks_new ();
-  if (!bd_checks_run_document (db, post, &r->identity, r->mrz, r->direction,
-                               bd_day_from_unix (when), checks, error))
+  if (!bd_checks_run_document_scoped (db, post, &r->identity, r->mrz, r->direction,
+                                      bd_day_from_unix (when), r->history, checks, error))
     return NULL;
   if (checks_out != NULL)
     *checks_out = g_ptr_array_ref (checks);

@@ -56,6 +56,7 @@ typedef struct {
   const char *note;
   const char *override_reason;
   gint64 time;                 /* unix seconds; 0: now */
+  BdHistoryScope history;      /* the stay rule's history; 0: merged with HQ's */
 } BdCrossingRequest;
 
 /* Runs the checks and records the crossing for @officer in their open

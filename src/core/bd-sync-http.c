@@ -14,6 +14,7 @@
 #include "bd-audit.h"
 #include "bd-cleanup.h"
 #include "bd-date.h"
+#include "bd-history-remote.h"
 #include "bd-post.h"
 #include "bd-sync-private.h"
 #include "bd-watchlist-delta.h"
@@ -93,8 +94,8 @@ load_endpoint (BdDb *db, Endpoint *e, GError **error)
 /* One request.  @body NULL: GET.  Returns the HTTP status (0 with @error
  * on a transport failure). */
 static long
-request (const Endpoint *e, const char *path, const char *body, GString *answer,
-         GError **error)
+request (const Endpoint *e, const char *path, const char *body, long timeout_ms,
+         GString *answer, GError **error)
 {
   g_autoptr(CURL) curl = curl_easy_init ();
   g_autofree char *url = NULL;
@@ -121,8 +122,16 @@ request (const Endpoint *e, const char *path, const char *body, GString *answer,
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt (curl, CURLOPT_SSLCERT, e->cert);
   curl_easy_setopt (curl, CURLOPT_SSLKEY, e->key);
-  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, TRANSFER_TIMEOUT);
+  if (timeout_ms > 0)
+    {
+      curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+      curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+    }
+  else
+    {
+      curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
+      curl_easy_setopt (curl, CURLOPT_TIMEOUT, TRANSFER_TIMEOUT);
+    }
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_write);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, &a);
   curl_easy_setopt (curl, CURLOPT_USERAGENT, "borderdesk/" PACKAGE_VERSION);
@@ -195,7 +204,7 @@ send_batches (BdDb *db, const Endpoint *e, BdSyncRound *round, GError **error)
     {
       BdSyncBatch *b = pending->pdata[i];
       g_autoptr(GString) answer = g_string_new (NULL);
-      long status = request (e, "/v1/batches", b->jws, answer, error);
+      long status = request (e, "/v1/batches", b->jws, 0, answer, error);
       gint64 skew = 0;
 
       if (status == 0)
@@ -231,7 +240,7 @@ fetch_watchlist (BdDb *db, const BdActor *actor, const Endpoint *e, BdSyncRound 
       version = ((BdWatchlistStatus *) lists->pdata[i])->version;
   round->watchlist_version = version;
   path = g_strdup_printf ("/v1/watchlist?since=%" G_GINT64_FORMAT, version);
-  status = request (e, path, NULL, answer, error);
+  status = request (e, path, NULL, 0, answer, error);
   if (status == 0)
     return FALSE;
   if (status == 404)
@@ -249,6 +258,70 @@ fetch_watchlist (BdDb *db, const BdActor *actor, const Endpoint *e, BdSyncRound 
   round->watchlist_updated = TRUE;
   round->watchlist_version = version;
   return TRUE;
+}
+
+static gboolean
+fetch_open_stays (BdDb *db, const BdActor *actor, const Endpoint *e, GError **error)
+{
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(BdOpenStaysDelta) delta = NULL;
+  g_autoptr(X509) ca = NULL;
+  g_autofree char *path = NULL;
+  gint64 version = 0;
+  long status;
+
+  if (!bd_open_stays_version (db, &version, NULL, error))
+    return FALSE;
+  path = g_strdup_printf ("/v1/open-stays?since=%" G_GINT64_FORMAT, version);
+  status = request (e, path, NULL, 0, answer, error);
+  if (status == 0)
+    return FALSE;
+  if (status == 404)
+    return TRUE;   /* an HQ without the feed */
+  if (status != 200)
+    {
+      g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_REFUSED,
+                   "HQ refused the open-stays request (HTTP %ld)", status);
+      return FALSE;
+    }
+  if ((ca = bd_sync_load_ca (db, error)) == NULL ||
+      (delta = bd_open_stays_delta_verify (answer->str, answer->len, ca, error)) == NULL)
+    return FALSE;
+  if (delta->to == version)
+    return TRUE;
+  return bd_open_stays_apply (db, actor, delta, error);
+}
+
+gboolean
+bd_sync_fetch_history (BdDb *db, const char *issuing_state, const char *number,
+                       guint timeout_ms, GError **error)
+{
+  g_auto(Endpoint) e = { NULL, };
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(BdHistoryAnswer) history = NULL;
+  g_autoptr(X509) ca = NULL;
+  g_autofree char *path = NULL, *escaped = NULL, *ref = NULL;
+  long status;
+
+  if (!load_endpoint (db, &e, error))
+    return FALSE;
+  ref = g_strconcat (issuing_state, ":", number, NULL);
+  escaped = g_uri_escape_string (ref, NULL, FALSE);
+  path = g_strconcat ("/v1/history?document=", escaped, NULL);
+  status = request (&e, path, NULL, timeout_ms, answer, error);
+  if (status == 0)
+    return FALSE;
+  if (status != 200)
+    {
+      g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_REFUSED,
+                   "HQ refused the history query (HTTP %ld)", status);
+      return FALSE;
+    }
+  if ((ca = bd_sync_load_ca (db, error)) == NULL ||
+      (history = bd_history_answer_verify (answer->str, answer->len, ca, issuing_state, number,
+                                           error)) == NULL)
+    return FALSE;
+  return bd_history_remote_store (db, history, error);
 }
 
 static void
@@ -292,7 +365,8 @@ bd_sync_run (BdDb *db, const BdActor *actor, BdSyncRound *round, GError **error)
   ok = load_endpoint (db, &e, &local) &&
        bd_sync_cut (db, NULL, &local) &&
        send_batches (db, &e, round, &local) &&
-       fetch_watchlist (db, actor, &e, round, &local);
+       fetch_watchlist (db, actor, &e, round, &local) &&
+       fetch_open_stays (db, actor, &e, &local);
   record_outcome (db, ok, ok ? NULL : local->message);
   round->pending_records = pending_records (db);
   /* An audit event for what changed hands, not for every empty round. */

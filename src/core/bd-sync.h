@@ -88,12 +88,20 @@ typedef struct {
 } BdSyncRound;
 
 /* One round: cut, send every unacknowledged batch in order (stopping at
- * the first failure), fetch the watchlist delta.  Bounded in time (a
+ * the first failure), fetch the watchlist delta and the open-stays feed.  Bounded in time (a
  * connect timeout of 10 s and a transfer timeout of 60 s per request).
  * Records the outcome in the sync state, success or not.  Returns TRUE
  * when nothing is left pending. */
 gboolean  bd_sync_run             (BdDb *db, const BdActor *actor, BdSyncRound *round,
                                    GError **error);
+
+/* Asks HQ for the document's history from every post (at most
+ * @timeout_ms, connecting included), verifies the signed answer and keeps
+ * it (bd-history-remote.h).  FALSE with BD_SYNC_ERROR_NOT_ENROLLED or
+ * _NETWORK when HQ cannot be asked: the caller falls back to what the
+ * desk has and says so. */
+gboolean  bd_sync_fetch_history   (BdDb *db, const char *issuing_state, const char *number,
+                                   guint timeout_ms, GError **error);
 
 /* `sync status --json`: {"desk", "epoch", "enrolled", "hq_url",
  * "pending_records", "pending_batches", "oldest_pending", "stale",
