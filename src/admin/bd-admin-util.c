@@ -160,6 +160,8 @@ bd_admin_print_json (JsonNode *node)
 BdDb *
 bd_admin_open_db (BdAdmin *admin, GError **error)
 {
+  if (!bd_sync_check_key_files (admin->db_path, error))
+    return NULL;
   return bd_db_open (admin->db_path, BD_DB_OPEN_DEFAULT, error);
 }
 
@@ -187,7 +189,7 @@ bd_admin_fail (GError *error)
            g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_LOCKED) ||
            error->domain == BD_CROSSING_ERROR ||
            error->domain == BD_JWS_ERROR ||
-           error->domain == BD_PKI_ERROR ||
+           (error->domain == BD_PKI_ERROR && error->code != BD_PKI_ERROR_PERMISSIONS) ||
            error->domain == BD_SUBJECT_ERROR ||
            (error->domain == BD_SYNC_ERROR && error->code != BD_SYNC_ERROR_NETWORK))
     code = BD_EXIT_NO;

@@ -29,6 +29,28 @@ bd_sync_file_path (BdDb *db, const char *name)
 }
 
 gboolean
+bd_sync_check_key_files (const char *db_path, GError **error)
+{
+  static const char *const names[] = { BD_SYNC_KEY_FILE, "data.key" };
+  g_autofree char *dir = g_path_get_dirname (db_path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0 && (st.st_mode & 077) != 0)
+        {
+          g_set_error (error, BD_PKI_ERROR, BD_PKI_ERROR_PERMISSIONS,
+                       "%s is readable by group or others (mode %03o): refusing to start; "
+                       "run chmod 600 on it", path, (unsigned) (st.st_mode & 0777));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
 bd_sync_ensure_key (BdDb *db, GError **error)
 {
   g_autofree char *path = bd_sync_file_path (db, BD_SYNC_KEY_FILE);

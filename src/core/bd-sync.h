@@ -39,6 +39,11 @@ typedef enum {
 /* Path of @name in the database's directory. */
 char     *bd_sync_file_path       (BdDb *db, const char *name);
 
+/* The start-up check of the desk's secrets (DESIGN.md, security notes):
+ * FALSE with BD_PKI_ERROR_PERMISSIONS when a key file beside the database
+ * at @db_path (desk.key, data.key) can be read by group or others. */
+gboolean  bd_sync_check_key_files (const char *db_path, GError **error);
+
 /* Creates desk.key when it does not exist (init does this). */
 gboolean  bd_sync_ensure_key      (BdDb *db, GError **error);
 

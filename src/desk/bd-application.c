@@ -9,6 +9,7 @@
 #include "bd-application.h"
 #include "bd-db.h"
 #include "bd-desk-context.h"
+#include "bd-sync.h"
 #include "bd-window.h"
 
 struct _BdApplication {
@@ -31,6 +32,7 @@ bd_application_handle_local_options (GApplication *app, GVariantDict *options)
   BdApplication *self = BD_APPLICATION (app);
   const char *db = NULL;
   const char *reader = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (g_variant_dict_lookup (options, "version", "b", NULL))
     {
@@ -47,6 +49,11 @@ bd_application_handle_local_options (GApplication *app, GVariantDict *options)
     {
       g_printerr (_("borderdesk: no desk database at %s: set this desk up with "
                     "`borderdesk-admin init` first\n"), self->db_path);
+      return 3;
+    }
+  if (!bd_sync_check_key_files (self->db_path, &error))
+    {
+      g_printerr ("borderdesk: %s\n", error->message);
       return 3;
     }
   return -1;

@@ -575,6 +575,20 @@ def traveller_export_holds_everything_and_is_audited(t):
 
 
 @test
+def key_file_readable_by_others_refused_at_start(t):
+    t.desk("g1")
+    key = os.path.join(t.dir, "desk.key")
+    eq(stat.S_IMODE(os.stat(key).st_mode), 0o600, "desk.key mode after init")
+    os.chmod(key, 0o640)
+    rc, out, err = t.run("crossings", "list", "--json")
+    eq(rc, 3, "a command with a group-readable desk.key: exit")
+    check("chmod 600" in err, "the message says how to fix it: %r" % err)
+    os.chmod(key, 0o600)
+    rc, out, err = t.run("crossings", "list", "--json")
+    eq(rc, 0, "after chmod 600 (stderr %r)" % err)
+
+
+@test
 def register_bad_input(t):
     t.desk("g1")
     rc, doc, _ = t.register("g1", "this is no mrz\n")
