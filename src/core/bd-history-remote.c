@@ -419,6 +419,42 @@ bd_open_stays_version (BdDb *db, gint64 *version, char **published, GError **err
   return rc == SQLITE_ROW || bd_db_set_error (db, error, "reading the open-stays version");
 }
 
+static gboolean
+forget (BdDb *db, const char *sql, const char *state, const char *number, const char *time,
+        GError **error)
+{
+  sqlite3_stmt *stmt = bd_db_stmt (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, state, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, number, -1, SQLITE_STATIC);
+  if (time != NULL)
+    sqlite3_bind_text (stmt, 3, time, -1, SQLITE_STATIC);
+  return step_done (db, stmt, "updating the kept history", error);
+}
+
+/* A kept answer from HQ that is older than what the feed now says
+ * (a newer entry at @time, or, @time NULL, an exit at a time the feed does
+ * not give) is stale: it lacks the crossings in between, and counting it
+ * would invent a stay.  It is dropped; the desk asks HQ again when it
+ * can, and meanwhile counts its own records and the feed. */
+static gboolean
+forget_answer (BdDb *db, const char *state, const char *number, const char *time,
+               GError **error)
+{
+  const char *stale = time != NULL
+    ? "(SELECT as_of FROM remote_history WHERE issuing_state = ?1 AND number = ?2) < ?3"
+    : "1";
+  g_autofree char *crossings = g_strdup_printf (
+    "DELETE FROM remote_crossings WHERE issuing_state = ?1 AND number = ?2 AND %s", stale);
+  g_autofree char *answer = g_strdup_printf (
+    "DELETE FROM remote_history WHERE issuing_state = ?1 AND number = ?2 AND %s", stale);
+
+  return forget (db, crossings, state, number, time, error) &&
+         forget (db, answer, state, number, time, error);
+}
+
 gboolean
 bd_open_stays_apply (BdDb *db, const BdActor *actor, const BdOpenStaysDelta *d, GError **error)
 {
@@ -440,17 +476,21 @@ bd_open_stays_apply (BdDb *db, const BdActor *actor, const BdOpenStaysDelta *d, 
                    G_GINT64_FORMAT, d->from, version);
       goto fail;
     }
-  stmt = bd_db_stmt (db, "DELETE FROM open_stays WHERE issuing_state = ? AND number = ?", error);
-  if (stmt == NULL)
-    goto fail;
   for (guint i = 0; i < d->closed->len; i++)
     {
       g_autofree char *state = NULL, *number = NULL;
 
       bd_document_ref_parse (d->closed->pdata[i], &state, &number);
-      sqlite3_bind_text (stmt, 1, state, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, number, -1, SQLITE_STATIC);
-      if (!step_done (db, stmt, "closing a stay", error))
+      if (!forget (db, "DELETE FROM open_stays WHERE issuing_state = ?1 AND number = ?2",
+                   state, number, NULL, error) ||
+          !forget_answer (db, state, number, NULL, error))
+        goto fail;
+    }
+  for (guint i = 0; i < d->open->len; i++)
+    {
+      const BdRemoteCrossing *c = d->open->pdata[i];
+
+      if (!forget_answer (db, c->issuing_state, c->number, c->time, error))
         goto fail;
     }
   /* An open stay is an entry: open_stays keeps no direction (?6 unused). */

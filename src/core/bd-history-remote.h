@@ -93,7 +93,8 @@ BdOpenStaysDelta *bd_open_stays_delta_verify (const char *text, gsize length, X5
                                               GError **error);
 
 /* Desk: applies a verified delta in one transaction, only when @delta->from
- * is the desk's version (an old delta cannot be replayed).  Audited as
+ * is the desk's version (an old delta cannot be replayed).  A kept HQ
+ * answer older than a stay's change is dropped as stale.  Audited as
  * "history.open-stays" with counts.  @actor needs BD_PERM_SYNC. */
 gboolean  bd_open_stays_apply        (BdDb *db, const BdActor *actor,
                                       const BdOpenStaysDelta *delta, GError **error);

@@ -21,6 +21,8 @@ import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from test_cli import td3  # noqa: E402  (the MRZ builder with ICAO check digits)
 BUILD = os.path.join(os.path.dirname(os.path.dirname(HERE)), "_build")
 ADMIN = os.environ.get("BORDERDESK_ADMIN", os.path.join(BUILD, "src/admin/borderdesk-admin"))
 HQ = os.environ.get("BORDERDESK_HQ", os.path.join(BUILD, "src/hq/borderdesk-hq"))
@@ -216,6 +218,105 @@ def sync_sends_everything_once(t):
     check("UTO-ALP/1" in json.dumps(desks), "desk in the report: %r" % report["desks"])
     # The audit chain on the desk records the rounds and stays intact.
     t.admin("d1", "audit", "verify")
+
+
+MRZ = td3("MUSTERMANN", "ERIKA", "C01X00T47", "DEU", "640812", "F", "300131")
+
+
+def guard(t, desk):
+    t.admin(desk, "officer", "add", "--username", "g1", "--name", "Guard One", "--role",
+            "guard", stdin="guard-one-pass\n")
+
+
+def register_at(t, desk, direction, now, *extra):
+    t.env["BORDERDESK_NOW"] = now
+    try:
+        rc, out, err = t.admin(desk, "register", "--username", "g1", "--direction", direction,
+                               "--json", *extra, stdin="guard-one-pass\n" + MRZ)
+    finally:
+        t.env.pop("BORDERDESK_NOW")
+    doc = json.loads(out)
+    stay = [c for c in doc["checks"] if c["name"] == "stay-rule"]
+    return rc, doc, (stay[0]["reason"] if stay else "")
+
+
+def stay_on(t, desk, day, *extra):
+    doc = t.admin_json(desk, "stay", "--document", "DEU:C01X00T47", "--on", day, *extra)
+    rc, text, _ = t.admin(desk, "stay", "--document", "DEU:C01X00T47", "--on", day, *extra)
+    return doc["days_used"], text
+
+
+@test
+def history_across_desks_and_posts(t):
+    t.init_hq()
+    t.start_hq()
+    t.desk("a1", post="UTO-ALP", number=1)
+    t.desk("a2", post="UTO-ALP", number=2)
+    t.desk("b1", post="UTO-BET", number=1)
+    for d in ("a1", "a2", "b1"):
+        guard(t, d)
+    rc, doc, reason = register_at(t, "a1", "entry", "2026-03-01T08:00:00Z")
+    eq(rc, 0, "entry at UTO-ALP/1: %r" % doc)
+    t.admin("a1", "sync")
+    hq = t.hq_json("history", "--document", "DEU:C01X00T47")
+    eq([c["direction"] for c in hq["crossings"]], ["entry"], "HQ's history of the document")
+
+    # Another desk of the same post, then another post: the entry counts.
+    used, text = stay_on(t, "a2", "2026-03-10")
+    eq(used, 10, "days used seen from UTO-ALP/2")
+    check("all posts" in text, "a2 names its source: %r" % text)
+    used, _ = stay_on(t, "a2", "2026-03-10", "--local")
+    eq(used, 1, "--local on UTO-ALP/2")
+    t.admin("b1", "sync")      # the open-stays feed reaches UTO-BET/1
+    rc, doc, reason = register_at(t, "b1", "exit", "2026-03-10T17:00:00Z")
+    eq(rc, 0, "exit at UTO-BET/1: %r" % doc)
+    check(reason.startswith("10 days used") and "all posts" in reason,
+          "stay row at the exit desk: %r" % reason)
+    t.admin("b1", "sync")
+    hq = t.hq_json("history", "--document", "DEU:C01X00T47")
+    eq([c["direction"] for c in hq["crossings"]], ["entry", "exit"], "HQ after the exit")
+    # The exit desk's own crossing, also in HQ's answer, is not counted twice.
+    used, _ = stay_on(t, "b1", "2026-03-10")
+    eq(used, 10, "days used at UTO-BET/1 after its exit reached HQ")
+
+    # A new entry at UTO-BET; UTO-ALP/2 takes the feed, then HQ goes down.
+    rc, doc, reason = register_at(t, "b1", "entry", "2026-04-01T09:00:00Z")
+    eq(rc, 0, "second entry: %r" % doc)
+    t.admin("b1", "sync")
+    t.admin("a2", "sync")
+    t.stop_hq()
+    fresh = "2026-04-05"
+    # a2 asked HQ about this document in March: that answer lacks the
+    # exit, and the feed's newer entry makes it stale, so a2 counts its
+    # own records and the feed: the entry of 1 April, 5 days.
+    rc, doc, reason = register_at(t, "a2", "exit", fresh + "T12:00:00Z")
+    eq(rc, 0, "exit at UTO-ALP/2 with HQ down: %r" % doc)
+    check(reason.startswith("5 days used") and "open-stays feed" in reason,
+          "stay row with HQ down: %r" % reason)
+    used, text = stay_on(t, "a2", fresh)
+    eq(used, 5, "days used at UTO-ALP/2 with HQ down")
+    check("open-stays feed" in text and "HQ:" in text,
+          "the source with HQ down is named: %r" % text)
+
+
+@test
+def reprovisioned_desk_starts_a_new_epoch(t):
+    t.init_hq()
+    t.start_hq()
+    t.desk("d1", crossings=40)
+    t.admin("d1", "sync")
+    first = hq_crossings(t)
+    eq(first, 40, "crossings of the first life")
+    # The desk loses its database and is set up again under the same id.
+    shutil.rmtree(os.path.join(t.dir, "d1"))
+    t.desk("d1", crossings=25, seed=9)
+    eq(t.status("d1")["epoch"], 2, "epoch from the new certificate")
+    t.admin("d1", "sync")
+    eq(t.status("d1")["pending_records"], 0, "pending after the new epoch's sync")
+    eq(hq_crossings(t), 65, "crossings of both lives")
+    listed = [d for d in t.hq_json("desk", "list") if "UTO-ALP/1" in json.dumps(d)]
+    check(listed and '"epoch": 2' in json.dumps(listed[0]).replace('"epoch":2', '"epoch": 2'),
+          "HQ's desk list shows epoch 2: %r" % listed)
 
 
 @test
