@@ -420,7 +420,7 @@ bd_open_stays_version (BdDb *db, gint64 *version, char **published, GError **err
 }
 
 static gboolean
-forget (BdDb *db, const char *sql, const char *state, const char *number, const char *time,
+forget (BdDb *db, const char *sql, const char *state, const char *number, const char *uuid,
         GError **error)
 {
   sqlite3_stmt *stmt = bd_db_stmt (db, sql, error);
@@ -429,30 +429,33 @@ forget (BdDb *db, const char *sql, const char *state, const char *number, const 
     return FALSE;
   sqlite3_bind_text (stmt, 1, state, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, number, -1, SQLITE_STATIC);
-  if (time != NULL)
-    sqlite3_bind_text (stmt, 3, time, -1, SQLITE_STATIC);
+  if (uuid != NULL)
+    sqlite3_bind_text (stmt, 3, uuid, -1, SQLITE_STATIC);
   return step_done (db, stmt, "updating the kept history", error);
 }
 
-/* A kept answer from HQ that is older than what the feed now says
- * (a newer entry at @time, or, @time NULL, an exit at a time the feed does
- * not give) is stale: it lacks the crossings in between, and counting it
- * would invent a stay.  It is dropped; the desk asks HQ again when it
- * can, and meanwhile counts its own records and the feed. */
+/* A kept answer from HQ that predates what the feed now says is stale: it
+ * lacks the crossings in between, and counting it would invent a stay
+ * (an entry whose exit it never heard of).  It predates an open stay when
+ * it does not hold that entry (@uuid), and a closed one when its last
+ * crossing is an entry.  A stale answer is dropped; the desk asks HQ again
+ * when it can, and meanwhile counts its own records and the feed. */
 static gboolean
-forget_answer (BdDb *db, const char *state, const char *number, const char *time,
+forget_answer (BdDb *db, const char *state, const char *number, const char *uuid,
                GError **error)
 {
-  const char *stale = time != NULL
-    ? "(SELECT as_of FROM remote_history WHERE issuing_state = ?1 AND number = ?2) < ?3"
-    : "1";
-  g_autofree char *crossings = g_strdup_printf (
-    "DELETE FROM remote_crossings WHERE issuing_state = ?1 AND number = ?2 AND %s", stale);
+  const char *stale = uuid != NULL
+    ? "NOT EXISTS (SELECT 1 FROM remote_crossings WHERE uuid = ?3)"
+    : "(SELECT direction FROM remote_crossings WHERE issuing_state = ?1 AND number = ?2 "
+      "ORDER BY time DESC LIMIT 1) = 'entry'";
   g_autofree char *answer = g_strdup_printf (
     "DELETE FROM remote_history WHERE issuing_state = ?1 AND number = ?2 AND %s", stale);
+  g_autofree char *crossings = g_strdup_printf (
+    "DELETE FROM remote_crossings WHERE issuing_state = ?1 AND number = ?2 AND %s", stale);
 
-  return forget (db, crossings, state, number, time, error) &&
-         forget (db, answer, state, number, time, error);
+  /* The answer's row first: its test reads the crossings. */
+  return forget (db, answer, state, number, uuid, error) &&
+         forget (db, crossings, state, number, uuid, error);
 }
 
 gboolean
@@ -490,7 +493,7 @@ bd_open_stays_apply (BdDb *db, const BdActor *actor, const BdOpenStaysDelta *d, 
     {
       const BdRemoteCrossing *c = d->open->pdata[i];
 
-      if (!forget_answer (db, c->issuing_state, c->number, c->time, error))
+      if (!forget_answer (db, c->issuing_state, c->number, c->uuid, error))
         goto fail;
     }
   /* An open stay is an entry: open_stays keeps no direction (?6 unused). */
