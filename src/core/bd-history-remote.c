@@ -525,3 +525,43 @@ fail:
   bd_db_rollback (db);
   return FALSE;
 }
+
+JsonArray *
+bd_history_remote_list (BdDb *db, const char *issuing_state, const char *number,
+                        GError **error)
+{
+  g_autoptr(JsonArray) list = json_array_new ();
+  sqlite3_stmt *stmt = bd_db_stmt (db,
+    "WITH docs (state, num) AS ("
+    "  SELECT d.issuing_state, d.number FROM documents d WHERE d.traveller_id = "
+    "    (SELECT traveller_id FROM documents WHERE issuing_state = ?1 AND number = ?2) "
+    "  UNION SELECT ?1, ?2) "
+    "SELECT r.uuid, r.time, r.direction, r.post, r.desk FROM remote_crossings r "
+    "JOIN docs ON docs.state = r.issuing_state AND docs.num = r.number "
+    "WHERE NOT EXISTS (SELECT 1 FROM crossings WHERE uuid = r.uuid) "
+    "ORDER BY r.time DESC", error);
+  static const char *const names[] = { "id", "time", "direction", "post", "desk" };
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, issuing_state, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, number, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *o = json_object_new ();
+
+      for (int c = 0; c < (int) G_N_ELEMENTS (names); c++)
+        json_object_set_string_member (o, names[c], (const char *) sqlite3_column_text (stmt, c));
+      json_object_set_string_member (o, "decision", "admitted");
+      json_object_set_boolean_member (o, "remote", TRUE);
+      json_array_add_object_element (list, o);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      bd_db_set_error (db, error, "reading HQ's kept history");
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}

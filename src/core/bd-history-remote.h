@@ -10,6 +10,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -69,6 +70,13 @@ BdHistoryAnswer *bd_history_answer_verify (const char *text, gsize length, X509 
 /* Desk: keeps @answer as the document's remote history (replacing the
  * previous answer for it), in one transaction. */
 gboolean  bd_history_remote_store  (BdDb *db, const BdHistoryAnswer *answer, GError **error);
+
+/* Desk: HQ's kept crossings of the traveller holding ISSUER:NUMBER that
+ * this desk does not hold itself, as objects {"id", "time", "direction",
+ * "decision": "admitted", "post", "desk", "remote": true}, newest first:
+ * what the history panel marks as from other desks and posts. */
+JsonArray *bd_history_remote_list  (BdDb *db, const char *issuing_state, const char *number,
+                                    GError **error);
 
 /* HQ: the signed open-stays delta (typ borderdesk-open-stays+jws) from
  * version @from to @to: @open (BdRemoteCrossing *: each traveller's last
