@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 
 #include "bd-admin.h"
+#include "bd-amendment.h"
 #include "bd-crossing.h"
 #include "bd-db.h"
 #include "bd-officer.h"
@@ -13,6 +14,7 @@
 #include "bd-post.h"
 #include "bd-role.h"
 #include "bd-shift.h"
+#include "bd-stats.h"
 
 #include <stdarg.h>
 
@@ -174,11 +176,15 @@ bd_admin_fail (GError *error)
       g_error_matches (error, BD_POST_ERROR, BD_POST_ERROR_INVALID) ||
       g_error_matches (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_NOT_FOUND) ||
       g_error_matches (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_INVALID) ||
+      error->domain == BD_STATS_ERROR ||
+      g_error_matches (error, BD_AMENDMENT_ERROR, BD_AMENDMENT_ERROR_INVALID) ||
+      g_error_matches (error, BD_AMENDMENT_ERROR, BD_AMENDMENT_ERROR_NOT_FOUND) ||
       g_error_matches (error, BD_PASSWORD_ERROR, BD_PASSWORD_ERROR_WEAK) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
     code = BD_EXIT_USAGE;
   else if (error->domain == BD_ROLE_ERROR ||
            error->domain == BD_SHIFT_ERROR ||
+           error->domain == BD_AMENDMENT_ERROR ||
            g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_BAD_CREDENTIALS) ||
            g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_LOCKED) ||
            error->domain == BD_CROSSING_ERROR)
