@@ -77,7 +77,7 @@ shift_list (BdAdmin *admin, int argc, char **argv)
 /* Writes the exports asked for (CSV and PDF of @stats) and audits each:
  * exports leave the desk. */
 static gboolean
-write_exports (BdDb *db, JsonObject *stats, const char *object, const char *csv_path,
+write_exports (BdDb *db, JsonObject *stats, const BdStatsScope *scope, const char *csv_path,
                const char *pdf_path, GError **error)
 {
   g_autoptr(BdActor) cli = bd_actor_new_cli ();
@@ -86,8 +86,6 @@ write_exports (BdDb *db, JsonObject *stats, const char *object, const char *csv_
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
-      g_autoptr(JsonObject) details = json_object_new ();
-
       if (paths[i] == NULL)
         continue;
       if (i == 0)
@@ -100,8 +98,7 @@ write_exports (BdDb *db, JsonObject *stats, const char *object, const char *csv_
         }
       else if (!bd_report_write_pdf (stats, paths[i], NULL, error))
         return FALSE;
-      json_object_set_string_member (details, "format", formats[i]);
-      if (!bd_audit_record (db, "cli", "shift.export", object, details, error))
+      if (!bd_stats_record_export (db, cli, scope, formats[i], error))
         return FALSE;
     }
   return TRUE;
@@ -147,10 +144,9 @@ shift_report (BdAdmin *admin, int argc, char **argv)
     {
       BdStatsScope scope = { .shift = shift };
       g_autoptr(JsonNode) stats = bd_stats_compute (db, cli, &scope, &error);
-      g_autofree char *object = g_strdup_printf ("shift:%" G_GINT64_FORMAT, shift);
 
       if (stats == NULL ||
-          !write_exports (db, json_node_get_object (stats), object, csv_path, pdf_path, &error))
+          !write_exports (db, json_node_get_object (stats), &scope, csv_path, pdf_path, &error))
         return bd_admin_fail (error);
     }
   if (json)
@@ -195,7 +191,6 @@ shift_stats (BdAdmin *admin, int argc, char **argv)
   g_autoptr(BdDb) db = NULL;
   g_autoptr(BdActor) cli = bd_actor_new_cli ();
   g_autoptr(JsonNode) stats = NULL;
-  g_autofree char *object = NULL;
   BdStatsScope scope = { 0, };
   JsonObject *o, *counts;
   GError *error = NULL;
@@ -218,8 +213,7 @@ shift_stats (BdAdmin *admin, int argc, char **argv)
   if (stats == NULL)
     return bd_admin_fail (error);
   o = json_node_get_object (stats);
-  object = shift > 0 ? g_strdup_printf ("shift:%" G_GINT64_FORMAT, shift) : g_strdup ("");
-  if (!write_exports (db, o, object, csv_path, pdf_path, &error))
+  if (!write_exports (db, o, &scope, csv_path, pdf_path, &error))
     return bd_admin_fail (error);
   if (json)
     bd_admin_print_json (stats);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "bd-audit.h"
 #include "bd-cleanup.h"
 #include "bd-date.h"
 #include "bd-post.h"
@@ -352,4 +353,26 @@ bd_stats_compute (BdDb *db, const BdActor *actor, const BdStatsScope *scope, GEr
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, o);
   return node;
+}
+
+gboolean
+bd_stats_record_export (BdDb *db, const BdActor *actor, const BdStatsScope *scope,
+                        const char *format, GError **error)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autofree char *who = bd_actor_audit_name (actor);
+  g_autofree char *object = NULL;
+
+  if (!bd_actor_require (actor, BD_PERM_REVIEW, error))
+    return FALSE;
+  json_object_set_string_member (details, "format", format);
+  if (scope->shift > 0)
+    object = g_strdup_printf ("shift:%" G_GINT64_FORMAT, scope->shift);
+  else
+    {
+      object = g_strdup ("");
+      json_object_set_string_member (details, "from", scope->from != NULL ? scope->from : "");
+      json_object_set_string_member (details, "to", scope->to != NULL ? scope->to : "");
+    }
+  return bd_audit_record (db, who, "shift.export", object, details, error);
 }

@@ -54,6 +54,11 @@ typedef struct {
 JsonNode *bd_stats_compute (BdDb *db, const BdActor *actor, const BdStatsScope *scope,
                             GError **error);
 
+/* Records in the audit log that the figures of @scope left the desk as
+ * @format ("csv", "pdf"): exports are audited.  Needs BD_PERM_REVIEW. */
+gboolean  bd_stats_record_export (BdDb *db, const BdActor *actor, const BdStatsScope *scope,
+                                  const char *format, GError **error);
+
 /* The age band of someone born on @birth_date ("YYYY-MM-DD", else unknown)
  * on the day of @time ("YYYY-MM-DDTHH:MM:SSZ"). */
 const char *bd_stats_age_band (const char *birth_date, const char *time);
