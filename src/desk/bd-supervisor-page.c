@@ -17,6 +17,7 @@ struct _BdSupervisorPage {
   GtkWidget *desk_entry;
   GtkWidget *officer_entry;
   GtkWidget *state_combo;
+  GtkWidget *range_button;
   GtkWidget *shifts_view;
   GtkListStore *shifts_store;
   GtkWidget *detail_title;
@@ -397,12 +398,13 @@ on_sign_off_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (error != NULL)
     {
       say (self, error->message);
+      gtk_widget_set_sensitive (self->sign_off_button, TRUE);
       return;
     }
-  say (self, _("Shift signed off."));
   /* The list and the detail show the new state. */
   on_search_button_clicked_cb (self);
   load_shift (self, self->shift);
+  say (self, _("Shift signed off."));
 }
 
 static void
@@ -637,6 +639,7 @@ bd_supervisor_page_class_init (BdSupervisorPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, desk_entry);
   gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, officer_entry);
   gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, state_combo);
+  gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, range_button);
   gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, shifts_view);
   gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, shifts_store);
   gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, detail_title);
