@@ -31,7 +31,8 @@ stats_from (const char *json)
   "   \"by_hour\": {\"08\": 4, \"10\": 5}, \"by_refusal_reason\": {\"C\": 2}," \
   "   \"by_age_band\": {\"18-34\": 9}, \"by_vulnerability\": {}," \
   "   \"by_hour_direction\": {\"08\": {\"entry\": 4}, \"10\": {\"entry\": 2, \"exit\": 3}}," \
-  "   \"by_sex_direction\": {\"F\": {\"entry\": 3, \"exit\": 2}, \"M\": {\"entry\": 3, \"exit\": 1}}}," \
+  "   \"by_sex_direction\": {\"F\": {\"entry\": 3, \"exit\": 2}," \
+  "                        \"M\": {\"entry\": 3, \"exit\": 1}}}," \
   " \"alerts\": 1, \"overrides\": 1, \"unsynced\": 4, \"shifts\": 1}"
 
 static JsonObject *
