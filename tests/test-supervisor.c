@@ -3,12 +3,15 @@
  * drill-down, and who may do each. */
 #include "config.h"
 
+#include <string.h>
+
 #include "bd-amendment.h"
 #include "bd-audit.h"
 #include "bd-crossing.h"
 #include "bd-demo.h"
 #include "bd-shift.h"
 #include "bd-stats.h"
+#include "bd-test-crossing.h"
 #include "bd-test-util.h"
 #include "bd-timeline.h"
 
@@ -27,19 +30,14 @@ reg (Fx *f, const char *nat, const char *number, const char *expiry, BdDirection
      BdDecision decision, const char *reasons, const BdActor *over)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = bd_demo_make_td3 (nat, "MUSTER", "ERIKA", number, nat, "800101", 'F',
-                                            expiry);
-  g_autoptr(BdMrz) mrz = bd_mrz_parse (text);
-  BdCrossingRequest req = { 0, };
+  g_autoptr(BdMrz) mrz = NULL;
+  BdCrossingRequest req;
   char *uuid;
 
-  g_assert_true (mrz->valid);
-  bd_identity_from_mrz (&req.identity, mrz, bd_today ());
-  req.mrz = mrz;
+  bd_test_td3_request (&req, &mrz, nat, number, expiry);
   req.direction = dir;
   req.decision = decision;
   req.refusal_reasons = reasons;
-  req.source = BD_SOURCE_MRZ_READER;
   req.override_reason = over != NULL ? "humanitarian" : NULL;
   req.vulnerability = decision == BD_DECISION_REFERRED ? "medical-needs" : "";
   uuid = bd_crossing_register (f->t.db, f->guard, over, &req, NULL, &error);

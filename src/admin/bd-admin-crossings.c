@@ -7,7 +7,6 @@
 #include "bd-amendment.h"
 #include "bd-crossing.h"
 #include "bd-db.h"
-#include "bd-officer.h"
 
 static int
 crossings_list (BdAdmin *admin, int argc, char **argv)
@@ -126,7 +125,7 @@ crossings_amend (BdAdmin *admin, int argc, char **argv)
   g_autoptr(BdDb) db = NULL;
   g_autoptr(BdActor) officer = NULL;
   GError *error = NULL;
-  char *password;
+  int status;
   gint64 id;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -135,15 +134,9 @@ crossings_amend (BdAdmin *admin, int argc, char **argv)
   if (uuid == NULL || field == NULL || value == NULL || reason == NULL || username == NULL)
     return bd_admin_usage ("crossings amend needs --crossing, --field, --value, --reason "
                            "and --username");
-  password = bd_admin_read_line ();
-  if (password == NULL)
-    return bd_admin_usage ("the password is the first line of standard input");
-  db = bd_admin_open_db (admin, &error);
-  if (db != NULL)
-    officer = bd_officer_authenticate (db, username, password, &error);
-  bd_admin_secret_free (password);
+  officer = bd_admin_officer_from_stdin (admin, username, &db, &status);
   if (officer == NULL)
-    return bd_admin_fail (error);
+    return status;
   id = bd_crossing_amend (db, officer, uuid, field, value, reason, &error);
   if (id == 0)
     return bd_admin_fail (error);

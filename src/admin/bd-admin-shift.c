@@ -6,7 +6,6 @@
 #include "bd-admin.h"
 #include "bd-audit.h"
 #include "bd-db.h"
-#include "bd-officer.h"
 #include "bd-report.h"
 #include "bd-shift.h"
 #include "bd-stats.h"
@@ -292,7 +291,7 @@ shift_as_officer (BdAdmin *admin, int argc, char **argv, const char *what)
   g_autoptr(GOptionContext) ctx = g_option_context_new (summary);
   g_autoptr(BdDb) db = NULL;
   g_autoptr(BdActor) officer = NULL;
-  char *password;
+  int status;
   GError *error = NULL;
   gboolean is_open = strcmp (what, "open") == 0;
   gboolean ok;
@@ -305,17 +304,9 @@ shift_as_officer (BdAdmin *admin, int argc, char **argv, const char *what)
       return bd_admin_usage ("shift %s needs --username%s", what,
                              is_open ? "" : " and --shift");
     }
-  password = bd_admin_read_line ();
-  if (password == NULL)
-    {
-      return bd_admin_usage ("the password is the first line of standard input");
-    }
-  db = bd_admin_open_db (admin, &error);
-  if (db != NULL)
-    officer = bd_officer_authenticate (db, username, password, &error);
-  bd_admin_secret_free (password);
+  officer = bd_admin_officer_from_stdin (admin, username, &db, &status);
   if (officer == NULL)
-    return bd_admin_fail (error);
+    return status;
 
   if (is_open)
     {

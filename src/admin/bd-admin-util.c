@@ -207,3 +207,24 @@ bd_admin_parse (GOptionContext *context, int *argc, char ***argv)
     }
   return TRUE;
 }
+
+BdActor *
+bd_admin_officer_from_stdin (BdAdmin *admin, const char *username, BdDb **db, int *status)
+{
+  char *password = bd_admin_read_line ();
+  GError *error = NULL;
+  BdActor *officer = NULL;
+
+  if (password == NULL)
+    {
+      *status = bd_admin_usage ("the password is the first line of standard input");
+      return NULL;
+    }
+  *db = bd_admin_open_db (admin, &error);
+  if (*db != NULL)
+    officer = bd_officer_authenticate (*db, username, password, &error);
+  bd_admin_secret_free (password);
+  if (officer == NULL)
+    *status = bd_admin_fail (error);
+  return officer;
+}

@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "bd-role.h"
+
 G_BEGIN_DECLS
 
 enum {
@@ -73,6 +75,12 @@ void     bd_admin_secret_free (char *secret);
 char    *bd_admin_read_line   (void);
 /* Reads the rest of stdin. */
 char    *bd_admin_read_all    (GError **error);
+/* The officer acting for a command: reads their password from the first
+ * line of stdin (wiped after use), opens the database into *@db and
+ * authenticates @username.  On failure returns NULL and the exit code in
+ * *@status (2 without a password line), the error already printed. */
+BdActor *bd_admin_officer_from_stdin (BdAdmin *admin, const char *username, BdDb **db,
+                                      int *status);
 /* Prints @node as one JSON document on stdout, followed by a newline. */
 void     bd_admin_print_json  (JsonNode *node);
 
