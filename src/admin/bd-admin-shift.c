@@ -103,6 +103,31 @@ write_exports (BdDb *db, JsonObject *stats, const BdStatsScope *scope, const cha
   return TRUE;
 }
 
+/* Parses the options of a command on one shift (--shift required) and
+ * opens the database; NULL with the exit code in *@status. */
+static BdDb *
+open_for_shift (BdAdmin *admin, GOptionContext *ctx, int *argc, char ***argv,
+                const gint64 *shift, int *status)
+{
+  GError *error = NULL;
+  BdDb *db;
+
+  if (!bd_admin_parse (ctx, argc, argv))
+    {
+      *status = BD_EXIT_USAGE;
+      return NULL;
+    }
+  if (*shift <= 0)
+    {
+      *status = bd_admin_usage ("--shift ID is required");
+      return NULL;
+    }
+  db = bd_admin_open_db (admin, &error);
+  if (db == NULL)
+    *status = bd_admin_fail (error);
+  return db;
+}
+
 static int
 shift_report (BdAdmin *admin, int argc, char **argv)
 {
@@ -122,17 +147,12 @@ shift_report (BdAdmin *admin, int argc, char **argv)
   g_autoptr(JsonNode) report = NULL;
   JsonObject *o, *counts;
   GError *error = NULL;
+  int status;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bd_admin_parse (ctx, &argc, &argv))
-    return BD_EXIT_USAGE;
-  if (shift <= 0)
-    {
-      return bd_admin_usage ("--shift ID is required");
-    }
-  db = bd_admin_open_db (admin, &error);
+  db = open_for_shift (admin, ctx, &argc, &argv, &shift, &status);
   if (db == NULL)
-    return bd_admin_fail (error);
+    return status;
   report = bd_shift_report (db, cli, shift, &error);
   if (report == NULL)
     return bd_admin_fail (error);
@@ -244,15 +264,12 @@ shift_timeline (BdAdmin *admin, int argc, char **argv)
   g_autoptr(BdActor) cli = bd_actor_new_cli ();
   g_autoptr(GPtrArray) events = NULL;
   GError *error = NULL;
+  int status;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!bd_admin_parse (ctx, &argc, &argv))
-    return BD_EXIT_USAGE;
-  if (shift <= 0)
-    return bd_admin_usage ("--shift ID is required");
-  db = bd_admin_open_db (admin, &error);
+  db = open_for_shift (admin, ctx, &argc, &argv, &shift, &status);
   if (db == NULL)
-    return bd_admin_fail (error);
+    return status;
   events = bd_timeline_for_shift (db, cli, shift, &error);
   if (events == NULL)
     return bd_admin_fail (error);
