@@ -225,9 +225,12 @@ count_crossings (BdDb *db, const Bounds *b, JsonObject *counts, gint64 *alerts,
       const char *reasons = (const char *) sqlite3_column_text (stmt, 3);
       const char *sex = (const char *) sqlite3_column_text (stmt, 5);
       const char *flags = (const char *) sqlite3_column_text (stmt, 7);
-      char hour[3] = { time[11], time[12], '\0' };
+      char hour[3] = { '?', '?', '\0' };
       g_auto(GStrv) split = g_strsplit (flags != NULL ? flags : "", ",", -1);
 
+      /* Times are ours ("YYYY-MM-DDTHH:MM:SSZ"), but a short one is no reason to read past it. */
+      if (time != NULL && strlen (time) >= 13)
+        memcpy (hour, time + 11, 2);
       total++;
       bump (by[G_DIRECTION], direction);
       bump (by[G_DECISION], (const char *) sqlite3_column_text (stmt, 2));
