@@ -15,16 +15,6 @@
 
 G_DEFINE_QUARK (bd-stats-error-quark, bd_stats_error)
 
-/* The scope's crossings, as a condition on crossings c joined to officers
- * o; the shifts opened in it, on shifts s joined to officers so. */
-#define CROSSING_SCOPE \
-  "c.shift_id IS NOT NULL AND (:shift IS NULL OR c.shift_id = :shift) " \
-  "AND (:from IS NULL OR c.time >= :from) AND (:to IS NULL OR c.time < :to) " \
-  "AND (:desk IS NULL OR c.desk = :desk) AND (:officer IS NULL OR o.username = :officer) "
-#define SHIFT_SCOPE \
-  "(:shift IS NULL OR s.id = :shift) " \
-  "AND (:from IS NULL OR s.opened >= :from) AND (:to IS NULL OR s.opened < :to) " \
-  "AND (:desk IS NULL OR s.desk = :desk) AND (:officer IS NULL OR so.username = :officer) "
 
 static const char *const groups[] = {
   "by_direction", "by_decision", "by_sex", "by_nationality", "by_hour", "by_refusal_reason",
@@ -112,6 +102,28 @@ bind_bounds (sqlite3_stmt *stmt, const Bounds *b)
   bind_named (stmt, ":to", b->to);
   bind_named (stmt, ":desk", b->desk);
   bind_named (stmt, ":officer", b->officer);
+}
+
+/* The scope's crossings, as a condition on crossings c joined to officers
+ * o (@shifts FALSE), or the shifts opened in it, on shifts s joined to
+ * officers so.  Only the conditions the scope names: "(:x IS NULL OR ...)"
+ * would keep SQLite from the shift and time indexes.  Values stay bound. */
+static char *
+scope_where (const Bounds *b, gboolean shifts)
+{
+  GString *w = g_string_new (shifts ? "1" : "c.shift_id IS NOT NULL");
+
+  if (b->shift > 0)
+    g_string_append (w, shifts ? " AND s.id = :shift" : " AND c.shift_id = :shift");
+  if (b->from != NULL)
+    g_string_append (w, shifts ? " AND s.opened >= :from" : " AND c.time >= :from");
+  if (b->to != NULL)
+    g_string_append (w, shifts ? " AND s.opened < :to" : " AND c.time < :to");
+  if (b->desk != NULL)
+    g_string_append (w, shifts ? " AND s.desk = :desk" : " AND c.desk = :desk");
+  if (b->officer != NULL)
+    g_string_append (w, shifts ? " AND so.username = :officer" : " AND o.username = :officer");
+  return g_string_free (w, FALSE);
 }
 
 static void
@@ -206,13 +218,17 @@ count_crossings (BdDb *db, const Bounds *b, JsonObject *counts, gint64 *alerts,
   gint64 total = 0;
   int rc;
 
-  if (sqlite3_prepare_v2 (bd_db_handle (db),
-                          "SELECT c.time, c.direction, c.decision, c.refusal_reasons, "
-                          "       c.nationality, c.sex, c.birth_date, c.vulnerability, "
-                          "       c.checks LIKE '%\"state\":\"block\"%', "
-                          "       c.override_by IS NOT NULL "
-                          "FROM crossings c LEFT JOIN officers o ON o.id = c.officer_id "
-                          "WHERE " CROSSING_SCOPE, -1, &stmt, NULL) != SQLITE_OK)
+  g_autofree char *where = scope_where (b, FALSE);
+  g_autofree char *sql = g_strconcat ("SELECT c.time, c.direction, c.decision, "
+                                      "c.refusal_reasons, c.nationality, c.sex, c.birth_date, "
+                                      "c.vulnerability, "
+                                      "c.checks LIKE '%\"state\":\"block\"%', "
+                                      "c.override_by IS NOT NULL "
+                                      "FROM crossings c "
+                                      "LEFT JOIN officers o ON o.id = c.officer_id WHERE ",
+                                      where, NULL);
+
+  if (sqlite3_prepare_v2 (bd_db_handle (db), sql, -1, &stmt, NULL) != SQLITE_OK)
     return bd_db_set_error (db, error, "reading crossings");
   bind_bounds (stmt, b);
   for (guint i = 0; i < N_GROUPS; i++)
@@ -288,6 +304,7 @@ bd_stats_compute (BdDb *db, const BdActor *actor, const BdStatsScope *scope, GEr
   g_autoptr(JsonObject) o = json_object_new ();
   JsonObject *s = json_object_new ();
   JsonObject *counts = json_object_new ();
+  g_autofree char *crossing_where = NULL, *shift_where = NULL, *sql = NULL;
   JsonNode *node;
   Bounds b;
   gint64 alerts = 0, overrides = 0, unsynced, shifts;
@@ -316,20 +333,26 @@ bd_stats_compute (BdDb *db, const BdActor *actor, const BdStatsScope *scope, GEr
     }
   post = bd_post_load (db, error);
   ok = post != NULL && count_crossings (db, &b, counts, &alerts, &overrides, error);
-  unsynced = !ok ? -1 : count_query (db,
+  /* Driven from the scope's rows to the outbox's (kind, ref_id) index. */
+  crossing_where = scope_where (&b, FALSE);
+  shift_where = scope_where (&b, TRUE);
+  sql = g_strdup_printf (
     "SELECT count(*) FROM outbox ob "
     "LEFT JOIN batches bt ON bt.epoch = ob.batch_epoch AND bt.seq = ob.batch_seq "
     "WHERE (ob.batch_seq IS NULL OR bt.receipt IS NULL) AND ("
     " (ob.kind = 'crossing' AND ob.ref_id IN (SELECT c.id FROM crossings c "
-    "   LEFT JOIN officers o ON o.id = c.officer_id WHERE " CROSSING_SCOPE ")) OR "
+    "   LEFT JOIN officers o ON o.id = c.officer_id WHERE %s)) OR "
     " (ob.kind = 'amendment' AND ob.ref_id IN (SELECT a.id FROM amendments a "
     "   JOIN crossings c ON c.id = a.crossing_id "
-    "   LEFT JOIN officers o ON o.id = c.officer_id WHERE " CROSSING_SCOPE ")) OR "
+    "   LEFT JOIN officers o ON o.id = c.officer_id WHERE %s)) OR "
     " (ob.kind = 'shift' AND ob.ref_id IN (SELECT s.id FROM shifts s "
-    "   JOIN officers so ON so.id = s.officer_id WHERE " SHIFT_SCOPE ")))", &b, error);
-  shifts = unsynced < 0 ? -1 : count_query (db,
-    "SELECT count(*) FROM shifts s JOIN officers so ON so.id = s.officer_id "
-    "WHERE " SHIFT_SCOPE, &b, error);
+    "   JOIN officers so ON so.id = s.officer_id WHERE %s)))",
+    crossing_where, crossing_where, shift_where);
+  unsynced = !ok ? -1 : count_query (db, sql, &b, error);
+  g_free (sql);
+  sql = g_strconcat ("SELECT count(*) FROM shifts s JOIN officers so ON so.id = s.officer_id "
+                     "WHERE ", shift_where, NULL);
+  shifts = unsynced < 0 ? -1 : count_query (db, sql, &b, error);
   if (shifts < 0)
     {
       bounds_clear (&b);
