@@ -35,6 +35,7 @@
 #include <string.h>
 #include <gtk/gtk.h>
 
+#include "bd-amend-dialog.h"
 #include "bd-audit.h"
 #include "bd-chart-view.h"
 #include "bd-crossing.h"
@@ -1627,6 +1628,26 @@ test_supervisor_page (Fx *f, gconstpointer data)
   g_assert_cmpint (db_count (f, "SELECT count(*) FROM audit WHERE action = 'crossing.view' "
                                 "AND actor = 'officer:2'", 0), ==, 1);
   gtk_widget_destroy (dialog);
+
+  /* An amendment of that crossing: the reason is required, the crossing
+   * unchanged, the correction in the timeline. */
+  gtk_button_clicked (GTK_BUTTON (SUP (page, "amend_button")));
+  WAIT_UNTIL ((dialog = find_toplevel (BD_TYPE_AMEND_DIALOG)) != NULL);
+  g_assert_false (gtk_widget_get_sensitive (gtk_dialog_get_widget_for_response
+                                              (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT)));
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (child (dialog, BD_TYPE_AMEND_DIALOG, "field")),
+                               "purpose");
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_AMEND_DIALOG, "value")), "work");
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_AMEND_DIALOG, "reason")),
+                      "stated at the second line");
+  g_assert_true (gtk_widget_get_sensitive (gtk_dialog_get_widget_for_response
+                                             (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT)));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  WAIT_UNTIL (g_strcmp0 (label_text (SUP (page, "message")), "Amendment recorded.") == 0);
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM amendments WHERE field = 'purpose' "
+                                "AND new_value = 'work' AND reason = 'stated at the second line' "
+                                "AND officer_id = 2", 0), ==, 1);
+  WAIT_UNTIL (n_rows (page, "timeline_store") >= 153);
 
   /* Sign-off: a wrong password is refused and nothing changes. */
   gtk_button_clicked (GTK_BUTTON (SUP (page, "sign_off_button")));

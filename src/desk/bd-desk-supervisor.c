@@ -24,7 +24,9 @@ typedef struct {
   char *officer;
   BdShiftState state;
   char *text;       /* a password (wiped), a crossing's UUID, or a path */
-  char *note;
+  char *note;       /* a sign-off note, or an amendment's reason */
+  char *field;      /* an amendment's field and value */
+  char *value;
   BdDeskExport format;
 } SupData;
 
@@ -40,6 +42,8 @@ sup_data_free (SupData *d)
     OPENSSL_cleanse (d->text, strlen (d->text));
   g_free (d->text);
   g_free (d->note);
+  g_free (d->field);
+  g_free (d->value);
   g_free (d);
 }
 
@@ -255,6 +259,35 @@ bd_desk_context_open_crossing_finish (BdDeskContext *self, GAsyncResult *result,
                                       GError **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+amend_work (BdDb *db, gpointer data, GError **error)
+{
+  SupData *d = data;
+
+  return bd_crossing_amend (db, d->actor, d->text, d->field, d->value, d->note, error) > 0
+         ? d : NULL;
+}
+
+void
+bd_desk_context_amend_async (BdDeskContext *self, const char *uuid, const char *field,
+                             const char *value, const char *reason, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  SupData *d = sup_data_new (self, amend_work, NULL);
+
+  d->text = g_strdup (uuid);
+  d->field = g_strdup (field);
+  d->value = g_strdup (value);
+  d->note = g_strdup (reason);
+  start (self, bd_desk_context_amend_async, d, cancellable, callback, user_data);
+}
+
+gboolean
+bd_desk_context_amend_finish (BdDeskContext *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Exports: the file is written whole, then the export is audited. */

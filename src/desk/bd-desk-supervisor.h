@@ -69,6 +69,16 @@ void               bd_desk_context_open_crossing_async  (BdDeskContext *self, co
 JsonObject        *bd_desk_context_open_crossing_finish (BdDeskContext *self,
                                                          GAsyncResult *result, GError **error);
 
+/* Records an amendment of crossing @uuid as the logged-in officer. */
+void               bd_desk_context_amend_async   (BdDeskContext *self, const char *uuid,
+                                                  const char *field, const char *value,
+                                                  const char *reason,
+                                                  GCancellable *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer user_data);
+gboolean           bd_desk_context_amend_finish  (BdDeskContext *self, GAsyncResult *result,
+                                                  GError **error);
+
 typedef enum {
   BD_DESK_EXPORT_CSV,
   BD_DESK_EXPORT_PDF,

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bd-amend-dialog.h"
 #include "bd-chart-view.h"
 #include "bd-report.h"
 #include "bd-signoff-dialog.h"
@@ -23,6 +24,7 @@ struct _BdSupervisorPage {
   GtkWidget *detail_title;
   GtkWidget *sign_off_button;
   GtkWidget *open_crossing_button;
+  GtkWidget *amend_button;
   GtkWidget *export_csv_button;
   GtkWidget *export_pdf_button;
   GtkWidget *notebook;
@@ -176,6 +178,7 @@ clear_detail (BdSupervisorPage *self)
   gtk_label_set_text (GTK_LABEL (self->detail_title), _("Choose a shift."));
   gtk_widget_set_sensitive (self->sign_off_button, FALSE);
   gtk_widget_set_sensitive (self->open_crossing_button, FALSE);
+  gtk_widget_set_sensitive (self->amend_button, FALSE);
   set_exports_sensitive (self, FALSE);
   for (int c = 0; c < BD_REPORT_N_CHARTS; c++)
     bd_chart_view_set_chart (BD_CHART_VIEW (self->charts[c]), NULL);
@@ -546,6 +549,54 @@ on_timeline_selection_changed_cb (BdSupervisorPage *self)
   g_autofree char *uuid = selected_crossing (self);
 
   gtk_widget_set_sensitive (self->open_crossing_button, uuid != NULL);
+  gtk_widget_set_sensitive (self->amend_button, uuid != NULL);
+}
+
+static void
+on_amend_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  BdSupervisorPage *self;
+
+  if (!bd_desk_context_amend_finish (BD_DESK_CONTEXT (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = BD_SUPERVISOR_PAGE (user_data);
+  if (error != NULL)
+    {
+      say (self, error->message);
+      return;
+    }
+  /* The timeline shows the amendment. */
+  load_shift (self, self->shift);
+  say (self, _("Amendment recorded."));
+}
+
+static void
+on_amend_response_cb (GtkDialog *dialog, int response, BdSupervisorPage *self)
+{
+  g_autofree char *uuid = selected_crossing (self);
+
+  if (response == GTK_RESPONSE_ACCEPT && uuid != NULL)
+    bd_desk_context_amend_async (context (self), uuid,
+                                 bd_amend_dialog_get_field (BD_AMEND_DIALOG (dialog)),
+                                 bd_amend_dialog_get_value (BD_AMEND_DIALOG (dialog)),
+                                 bd_amend_dialog_get_reason (BD_AMEND_DIALOG (dialog)),
+                                 bd_page_get_cancellable (BD_PAGE (self)), on_amend_done_cb,
+                                 self);
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+on_amend_button_clicked_cb (BdSupervisorPage *self)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  GtkWidget *dialog;
+
+  say (self, NULL);
+  dialog = bd_amend_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_amend_response_cb), self, 0);
+  gtk_widget_show (dialog);
 }
 
 static void
@@ -645,6 +696,7 @@ bd_supervisor_page_class_init (BdSupervisorPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, detail_title);
   gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, sign_off_button);
   gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, open_crossing_button);
+  gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, amend_button);
   gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, export_csv_button);
   gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, export_pdf_button);
   gtk_widget_class_bind_template_child (widget_class, BdSupervisorPage, notebook);
@@ -657,6 +709,7 @@ bd_supervisor_page_class_init (BdSupervisorPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_shift_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_off_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_open_crossing_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_amend_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_export_csv_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_export_pdf_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_timeline_row_activated_cb);
