@@ -6,6 +6,7 @@
 #include "bd-demo.h"
 #include "bd-history.h"
 #include "bd-shift.h"
+#include "bd-test-crossing.h"
 #include "bd-test-util.h"
 
 /* 2026-05-01T10:00:00Z */
@@ -53,19 +54,14 @@ reg (BdTestDesk *t, const BdActor *who, const BdActor *over, const char *nat, co
      const char *expiry, BdDirection dir, BdDecision decision, const char *reasons,
      GPtrArray **checks, GError **error)
 {
-  g_autofree char *text = bd_demo_make_td3 (nat, "MUSTER", "ERIKA", number, nat, "800101", 'F',
-                                            expiry);
-  g_autoptr(BdMrz) mrz = bd_mrz_parse (text);
-  BdCrossingRequest req = { 0, };
+  g_autoptr(BdMrz) mrz = NULL;
+  BdCrossingRequest req;
   char *uuid;
 
-  g_assert_true (mrz->valid);
-  bd_identity_from_mrz (&req.identity, mrz, bd_today ());
-  req.mrz = mrz;
+  bd_test_td3_request (&req, &mrz, nat, number, expiry);
   req.direction = dir;
   req.decision = decision;
   req.refusal_reasons = reasons;
-  req.source = BD_SOURCE_MRZ_READER;
   uuid = bd_crossing_register (t->db, who, over, &req, checks, error);
   bd_identity_clear (&req.identity);
   return uuid;

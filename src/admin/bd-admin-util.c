@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 
 #include "bd-admin.h"
+#include "bd-amendment.h"
 #include "bd-crossing.h"
 #include "bd-db.h"
 #include "bd-jws.h"
@@ -15,6 +16,7 @@
 #include "bd-post.h"
 #include "bd-role.h"
 #include "bd-shift.h"
+#include "bd-stats.h"
 #include "bd-subject-access.h"
 #include "bd-sync.h"
 
@@ -180,11 +182,15 @@ bd_admin_fail (GError *error)
       g_error_matches (error, BD_POST_ERROR, BD_POST_ERROR_INVALID) ||
       g_error_matches (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_NOT_FOUND) ||
       g_error_matches (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_INVALID) ||
+      error->domain == BD_STATS_ERROR ||
+      g_error_matches (error, BD_AMENDMENT_ERROR, BD_AMENDMENT_ERROR_INVALID) ||
+      g_error_matches (error, BD_AMENDMENT_ERROR, BD_AMENDMENT_ERROR_NOT_FOUND) ||
       g_error_matches (error, BD_PASSWORD_ERROR, BD_PASSWORD_ERROR_WEAK) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
     code = BD_EXIT_USAGE;
   else if (error->domain == BD_ROLE_ERROR ||
            error->domain == BD_SHIFT_ERROR ||
+           error->domain == BD_AMENDMENT_ERROR ||
            g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_BAD_CREDENTIALS) ||
            g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_LOCKED) ||
            error->domain == BD_CROSSING_ERROR ||
@@ -223,4 +229,25 @@ bd_admin_fetch_history (BdDb *db, const char *issuing_state, const char *number)
   if (bd_sync_fetch_history (db, issuing_state, number, HISTORY_TIMEOUT_MS, &error))
     return NULL;
   return g_strdup (error->message);
+}
+
+BdActor *
+bd_admin_officer_from_stdin (BdAdmin *admin, const char *username, BdDb **db, int *status)
+{
+  char *password = bd_admin_read_line ();
+  GError *error = NULL;
+  BdActor *officer = NULL;
+
+  if (password == NULL)
+    {
+      *status = bd_admin_usage ("the password is the first line of standard input");
+      return NULL;
+    }
+  *db = bd_admin_open_db (admin, &error);
+  if (*db != NULL)
+    officer = bd_officer_authenticate (*db, username, password, &error);
+  bd_admin_secret_free (password);
+  if (officer == NULL)
+    *status = bd_admin_fail (error);
+  return officer;
 }

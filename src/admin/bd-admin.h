@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bd-history.h"
+#include "bd-role.h"
 
 G_BEGIN_DECLS
 
@@ -84,6 +85,12 @@ char    *bd_admin_read_all    (GError **error);
  * NULL when HQ answered, else why not (not enrolled, unreachable, ...). */
 char    *bd_admin_fetch_history (BdDb *db, const char *issuing_state, const char *number);
 
+/* The officer acting for a command: reads their password from the first
+ * line of stdin (wiped after use), opens the database into *@db and
+ * authenticates @username.  On failure returns NULL and the exit code in
+ * *@status (2 without a password line), the error already printed. */
+BdActor *bd_admin_officer_from_stdin (BdAdmin *admin, const char *username, BdDb **db,
+                                      int *status);
 /* Prints @node as one JSON document on stdout, followed by a newline. */
 void     bd_admin_print_json  (JsonNode *node);
 

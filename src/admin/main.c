@@ -23,7 +23,7 @@ static const struct {
   { "register", bd_admin_register, "check and record one crossing" },
   { "crossings", bd_admin_crossings, "list crossings; import history" },
   { "stay", bd_admin_stay, "the stay rule for one traveller on one day" },
-  { "shift", bd_admin_shift, "list shifts, report on one, sign one off" },
+  { "shift", bd_admin_shift, "list shifts; reports, statistics, timelines; sign-off" },
   { "audit", bd_admin_audit, "verify the audit chain" },
   { "demo", bd_admin_demo, "add synthetic demo data" },
   { "watchlist", bd_admin_watchlist, "import a local watchlist CSV; show the loaded lists" },

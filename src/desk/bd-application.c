@@ -66,6 +66,7 @@ static const struct {
   { "win.lock", { "<Control>l", NULL } },
   { "win.logout", { "<Control><Shift>q", NULL } },
   { "win.close-shift", { "<Control><Shift>w", NULL } },
+  { "win.supervisor", { "<Control>u", NULL } },
 };
 
 /* Every event passes here first: key presses and clicks count as activity

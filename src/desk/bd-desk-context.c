@@ -8,6 +8,7 @@
 #include "bd-date.h"
 #include "bd-db.h"
 #include "bd-desk-context.h"
+#include "bd-desk-context-private.h"
 #include "bd-history.h"
 #include "bd-history-remote.h"
 #include "bd-officer.h"
@@ -161,14 +162,10 @@ make_core_request (const BdDeskRequest *r, BdCrossingRequest *req, BdMrz **mrz)
  * task's work under the lock, and returns its result.  Each task's data
  * starts with a Job naming that work. */
 
-/* Returns the task's result, or NULL with @error set.  A task with no
- * pointer result (result_free NULL) returns its data for "done". */
-typedef gpointer (*DbWork) (BdDb *db, gpointer task_data, GError **error);
-
-typedef struct {
-  DbWork work;
-  GDestroyNotify result_free;   /* NULL: a boolean task */
-} Job;
+/* The work and the job are declared in bd-desk-context-private.h, so other
+ * files can add calls. */
+typedef BdDeskWork DbWork;
+typedef BdDeskJob Job;   /* result_free NULL: a boolean task */
 
 static void
 job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
@@ -622,6 +619,28 @@ bd_desk_context_register_finish (BdDeskContext *self, GAsyncResult *result, GPtr
   if (checks != NULL)
     *checks = d->checks != NULL ? g_ptr_array_ref (d->checks) : NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* For the files that add calls (bd-desk-context-private.h). */
+
+void
+bd_desk_context_start_job (BdDeskContext *self, gpointer source_tag, gpointer data,
+                           GDestroyNotify data_free, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  start_job (self, source_tag, data, data_free, cancellable, callback, user_data);
+}
+
+gpointer
+bd_desk_context_job_data (GAsyncResult *result)
+{
+  return job_data (result);
+}
+
+BdActor *
+bd_desk_context_dup_officer (BdDeskContext *self)
+{
+  return actor_copy (self->officer);
 }
 
 /* Session */

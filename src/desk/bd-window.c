@@ -8,6 +8,7 @@
 #include "bd-login-page.h"
 #include "bd-registration-page.h"
 #include "bd-shift-page.h"
+#include "bd-supervisor-page.h"
 #include "bd-window.h"
 
 struct _BdWindow {
@@ -26,10 +27,13 @@ struct _BdWindow {
   GtkWidget *stack;
   GtkWidget *logout_button;
   GtkWidget *close_shift_button;
+  GtkWidget *supervisor_button;
   GtkWidget *login_page;
   GtkWidget *shift_page;
   GtkWidget *registration_page;
   GtkWidget *lock_page;
+  GtkWidget *supervisor_page;
+  GtkWidget *before_supervisor;   /* the page the supervisor page covers, or NULL */
   GtkWidget *locked_over;   /* the page the lock covers, NULL when unlocked */
   gboolean logout_after_close;
   guint idle_source;
@@ -59,6 +63,10 @@ on_session_changed_cb (BdWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (close), user != NULL && shift != 0);
   gtk_widget_set_visible (self->logout_button, user != NULL);
   gtk_widget_set_visible (self->close_shift_button, user != NULL && shift != 0);
+  /* Offered to the roles that may review; the core checks every call. */
+  self->before_supervisor = NULL;
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->supervisor_button), FALSE);
+  gtk_widget_set_visible (self->supervisor_button, bd_desk_context_can_review (self->context));
 
   if (bd_desk_context_get_watchlist (self->context) != NULL)
     {
@@ -110,6 +118,36 @@ on_unlocked_cb (BdWindow *self)
     gtk_widget_grab_focus (GTK_WIDGET (gtk_widget_get_template_child (page,
                                                                       BD_TYPE_REGISTRATION_PAGE,
                                                                       "mrz")));
+}
+
+/* The supervisor page covers whichever page the session shows, and gives
+ * it back untouched (a guard's half-typed traveller included). */
+static void
+on_supervisor_button_toggled_cb (BdWindow *self)
+{
+  gboolean active = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->supervisor_button));
+  GtkStack *stack = GTK_STACK (self->stack);
+
+  if (active && self->before_supervisor == NULL && bd_desk_context_can_review (self->context))
+    {
+      self->before_supervisor = gtk_stack_get_visible_child (stack);
+      gtk_stack_set_visible_child (stack, self->supervisor_page);
+      bd_supervisor_page_reset (BD_SUPERVISOR_PAGE (self->supervisor_page));
+    }
+  else if (!active && self->before_supervisor != NULL)
+    {
+      gtk_stack_set_visible_child (stack, g_steal_pointer (&self->before_supervisor));
+    }
+}
+
+static void
+supervisor_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  BdWindow *self = user_data;
+  GtkToggleButton *button = GTK_TOGGLE_BUTTON (self->supervisor_button);
+
+  if (gtk_widget_get_visible (self->supervisor_button) && self->locked_over == NULL)
+    gtk_toggle_button_set_active (button, !gtk_toggle_button_get_active (button));
 }
 
 static gboolean
@@ -252,6 +290,7 @@ static const GActionEntry actions[] = {
   { "logout", logout_activated },
   { "close-shift", close_shift_activated },
   { "lock", lock_activated },
+  { "supervisor", supervisor_activated },
 };
 
 static void
@@ -269,6 +308,10 @@ bd_window_constructed (GObject *object)
   gtk_stack_add_titled (GTK_STACK (self->stack), self->registration_page, "registration",
                         _("Registration"));
   atk_object_set_name (gtk_widget_get_accessible (self->registration_page), _("Registration"));
+  self->supervisor_page = bd_supervisor_page_new (self->context);
+  gtk_stack_add_titled (GTK_STACK (self->stack), self->supervisor_page, "supervisor",
+                        _("Supervisor"));
+  atk_object_set_name (gtk_widget_get_accessible (self->supervisor_page), _("Supervisor"));
   self->lock_page = bd_lock_page_new (self->context);
   gtk_stack_add_titled (GTK_STACK (self->stack), self->lock_page, "lock", _("Locked"));
   g_signal_connect_object (self->lock_page, "unlocked", G_CALLBACK (on_unlocked_cb), self,
@@ -334,6 +377,8 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, logout_button);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, close_shift_button);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, supervisor_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_supervisor_button_toggled_cb);
 }
 
 static void
