@@ -48,3 +48,8 @@ CREATE TABLE open_stays_meta (
   applied    TEXT
 );
 INSERT INTO open_stays_meta (id) VALUES (1);
+
+-- The supervisor's shift timeline reads the audit log by time and by
+-- object; without these it scans the whole log.
+CREATE INDEX audit_time ON audit (time);
+CREATE INDEX audit_object ON audit (object) WHERE object <> '';
