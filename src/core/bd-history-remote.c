@@ -100,18 +100,8 @@ static char *
 sign (JsonBuilder *b, const char *typ, EVP_PKEY *key, X509 *cert, GError **error)
 {
   g_autoptr(JsonNode) root = json_builder_get_root (b);
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(GPtrArray) x5c = g_ptr_array_new ();
-  g_autofree char *cn = bd_pki_common_name (cert);
-  g_autoptr(GBytes) payload = NULL;
-  gsize length;
-  char *text;
 
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, &length);
-  payload = g_bytes_new_take (text, length);
-  g_ptr_array_add (x5c, cert);
-  return bd_jws_sign (key, cn != NULL ? cn : "hq", typ, x5c, payload, error);
+  return bd_jws_sign_as_hq (root, typ, key, cert, error);
 }
 
 char *

@@ -197,6 +197,24 @@ bd_jws_sign (EVP_PKEY *key, const char *kid, const char *typ, GPtrArray *x5c,
                           protected_b64, payload_b64, sig_b64);
 }
 
+char *
+bd_jws_sign_as_hq (JsonNode *payload, const char *typ, EVP_PKEY *key, X509 *cert,
+                   GError **error)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(GPtrArray) x5c = g_ptr_array_new ();
+  g_autofree char *cn = bd_pki_common_name (cert);
+  g_autoptr(GBytes) bytes = NULL;
+  gsize length;
+  char *text;
+
+  json_generator_set_root (gen, payload);
+  text = json_generator_to_data (gen, &length);
+  bytes = g_bytes_new_take (text, length);
+  g_ptr_array_add (x5c, cert);
+  return bd_jws_sign (key, cn != NULL ? cn : "hq", typ, x5c, bytes, error);
+}
+
 static gboolean
 malformed (GError **error, const char *what)
 {
