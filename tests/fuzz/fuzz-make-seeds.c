@@ -32,6 +32,22 @@ write_seed (const char *outdir, const char *name, const char *text)
   g_print ("%s\n", file);
 }
 
+/* The decoded payload of @jws_text, as a seed of its own. */
+static void
+write_payload (const char *outdir, const char *name, const char *jws_text, const char *typ)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdJws) jws = bd_jws_parse (jws_text, strlen (jws_text), typ, &error);
+  g_autofree char *text = NULL;
+  gsize n;
+  const char *p;
+
+  g_assert_no_error (error);
+  p = g_bytes_get_data (jws->payload, &n);
+  text = g_strndup (p, n);
+  write_seed (outdir, name, text);
+}
+
 static char *
 demo_batch (FuzzPki *pki)
 {
@@ -121,6 +137,9 @@ main (int argc, char **argv)
                                     pki.hq_cert, &error);
   g_assert_no_error (error);
   write_seed (outdir, "watchlist-delta-remove.jws", delta2);
+  write_payload (outdir, "batch-payload.json", batch_text, BD_JWS_TYP_BATCH);
+  write_payload (outdir, "receipt-payload.json", receipt, BD_JWS_TYP_RECEIPT);
+  write_payload (outdir, "watchlist-delta-full-payload.json", delta, BD_JWS_TYP_WATCHLIST);
 
   /* The verifiers must accept what was just written. */
   {
