@@ -21,9 +21,6 @@
 
 #define RESET_AFTER 2000
 
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
 static char *dir;
 static char *path;
 static BdDb *db;

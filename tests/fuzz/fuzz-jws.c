@@ -24,9 +24,6 @@
 #include "bd-watchlist-delta.h"
 #include "fuzz-util.h"
 
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
 static FuzzPki pki;
 
 int

@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <glib.h>
@@ -17,6 +18,10 @@
 #include <openssl/x509.h>
 
 #include "bd-pki.h"
+
+/* libFuzzer's entry points (fuzz-replay.c calls them in the ordinary builds). */
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 #define FUZZ_CA_CN "Fuzz HQ CA"
 #define FUZZ_HQ_CN "Fuzz HQ signing"
