@@ -5,8 +5,8 @@
  * The input is passed as exactly @size bytes, no terminator, as the API's
  * length says.  All or nothing: on success the crossings table grows by
  * the count returned and the audit log by one event; on failure neither
- * changes.  Successful imports grow the database, so it is made afresh
- * every RESET_AFTER of them. */
+ * changes.  Before the database is made afresh (every RESET_AFTER
+ * successful imports, as they grow it), its audit chain must verify. */
 #include "config.h"
 
 #include <stdint.h>
@@ -114,6 +114,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_assert_cmpint (count ("SELECT count(*) FROM audit"), ==, events + 1);
   if (++successes % RESET_AFTER == 0)
     {
+      BdAuditReport report = { 0, };
+
+      g_assert_true (bd_audit_verify (db, &report, &error));
+      g_assert_cmpint (report.first_bad, ==, 0);
+      bd_audit_report_clear (&report);
       desk_remove ();
       desk_create ();
     }
