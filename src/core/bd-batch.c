@@ -350,6 +350,7 @@ parse_payload (GBytes *payload, JsonNode **root, GError **error)
   if (length > BD_BATCH_MAX_BYTES || memchr (data, '\0', length) != NULL ||
       !g_utf8_validate (data, (gssize) length, NULL) ||
       !json_parser_load_from_data (parser, data, (gssize) length, NULL) ||
+      json_parser_get_root (parser) == NULL ||  /* empty text parses to no root */
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       invalid (error, "payload", "not a JSON object");

@@ -252,6 +252,7 @@ parse_header (BdJws *jws, GBytes *header_bytes, const char *expected_typ, GError
   if (length > MAX_HEADER || memchr (data, '\0', length) != NULL ||
       !g_utf8_validate (data, (gssize) length, NULL) ||
       !json_parser_load_from_data (parser, data, (gssize) length, NULL) ||
+      json_parser_get_root (parser) == NULL ||  /* empty text parses to no root */
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return malformed (error, "the protected header is not a JSON object");
   h = json_node_get_object (json_parser_get_root (parser));
@@ -329,6 +330,7 @@ bd_jws_parse (const char *text, gsize length, const char *expected_typ, GError *
 
   if (memchr (text, '\0', length) != NULL || !g_utf8_validate (text, (gssize) length, NULL) ||
       !json_parser_load_from_data (parser, text, (gssize) length, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return (malformed (error, "not a JSON object"), NULL);
   o = json_node_get_object (json_parser_get_root (parser));

@@ -167,6 +167,7 @@ refused (GError **error, long status, GString *answer, gint64 seq)
   const char *reason = NULL;
 
   if (json_parser_load_from_data (parser, answer->str, (gssize) answer->len, NULL) &&
+      json_parser_get_root (parser) != NULL &&  /* an empty answer parses to no root */
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       JsonObject *o = json_node_get_object (json_parser_get_root (parser));

@@ -179,6 +179,7 @@ bd_watchlist_delta_verify (const char *text, gsize length, X509 *ca, GError **er
     return NULL;
   data = g_bytes_get_data (jws->payload, &size);
   if (!json_parser_load_from_data (parser, data, (gssize) size, NULL) ||
+      json_parser_get_root (parser) == NULL ||  /* empty text parses to no root */
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return (invalid (error, "the payload is not a JSON object"), NULL);
   p = json_node_get_object (json_parser_get_root (parser));
