@@ -680,7 +680,10 @@ bd_sync_apply_watchlist (BdDb *db, const BdActor *actor, const char *text, gsize
   g_autoptr(X509) ca = NULL;
   g_autoptr(BdWatchlistDelta) delta = NULL;
 
-  if ((ca = bd_sync_load_ca (db, error)) == NULL ||
+  /* The role first: a refused actor learns nothing, not even whether the
+   * file verifies. */
+  if (!bd_actor_require (actor, BD_PERM_IMPORT, error) ||
+      (ca = bd_sync_load_ca (db, error)) == NULL ||
       (delta = bd_watchlist_delta_verify (text, length, ca, error)) == NULL)
     return FALSE;
   /* Nothing new (HQ answers from = to when the desk is current). */
