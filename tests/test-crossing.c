@@ -6,6 +6,7 @@
 #include "bd-demo.h"
 #include "bd-history.h"
 #include "bd-shift.h"
+#include "bd-test-crossing.h"
 #include "bd-test-util.h"
 
 /* 2026-05-01T10:00:00Z */
@@ -53,19 +54,14 @@ reg (BdTestDesk *t, const BdActor *who, const BdActor *over, const char *nat, co
      const char *expiry, BdDirection dir, BdDecision decision, const char *reasons,
      GPtrArray **checks, GError **error)
 {
-  g_autofree char *text = bd_demo_make_td3 (nat, "MUSTER", "ERIKA", number, nat, "800101", 'F',
-                                            expiry);
-  g_autoptr(BdMrz) mrz = bd_mrz_parse (text);
-  BdCrossingRequest req = { 0, };
+  g_autoptr(BdMrz) mrz = NULL;
+  BdCrossingRequest req;
   char *uuid;
 
-  g_assert_true (mrz->valid);
-  bd_identity_from_mrz (&req.identity, mrz, bd_today ());
-  req.mrz = mrz;
+  bd_test_td3_request (&req, &mrz, nat, number, expiry);
   req.direction = dir;
   req.decision = decision;
   req.refusal_reasons = reasons;
-  req.source = BD_SOURCE_MRZ_READER;
   uuid = bd_crossing_register (t->db, who, over, &req, checks, error);
   bd_identity_clear (&req.identity);
   return uuid;
@@ -352,6 +348,27 @@ test_demo_seed (BdTestDesk *t, gconstpointer data)
   bd_audit_report_clear (&report);
 }
 
+/* Found by fuzz-crossings-import: the reader split @data as a C string,
+ * reading past @length (ASan: heap-buffer-overflow) and importing whatever
+ * followed.  Only the first @length bytes count. */
+static void
+test_import_reads_length_only (BdTestDesk *t, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strconcat (good_import, "{\"not\": \"counted\"}", NULL);
+  g_autofree char *exact = g_memdup2 (good_import, strlen (good_import));
+  gint64 n = 0;
+
+  g_assert_true (bd_crossing_import (t->db, t->cli, text, strlen (good_import), &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 2);
+  /* Exactly @length bytes with no terminator after them. */
+  g_assert_true (bd_crossing_import (t->db, t->cli, exact, strlen (good_import), &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 2);
+  g_assert_cmpint (count (t, "SELECT count(*) FROM crossings"), ==, 4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -362,6 +379,7 @@ main (int argc, char **argv)
   BD_TEST_ADD ("/crossing/stay-blocks-overstay", test_stay_blocks_overstay);
   BD_TEST_ADD ("/crossing/unknown-country-warns", test_unknown_country_warns);
   BD_TEST_ADD ("/crossing/import", test_import);
+  BD_TEST_ADD ("/crossing/import-reads-length-only", test_import_reads_length_only);
   BD_TEST_ADD ("/crossing/shift-report", test_shift_report);
   BD_TEST_ADD ("/crossing/demo-seed", test_demo_seed);
   return g_test_run ();

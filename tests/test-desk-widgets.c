@@ -35,8 +35,11 @@
 #include <string.h>
 #include <gtk/gtk.h>
 
+#include "bd-amend-dialog.h"
 #include "bd-audit.h"
+#include "bd-chart-view.h"
 #include "bd-crossing.h"
+#include "bd-demo.h"
 #include "bd-desk-context.h"
 #include "bd-login-page.h"
 #include "bd-mrz-reader.h"
@@ -45,6 +48,8 @@
 #include "bd-registration-page.h"
 #include "bd-shift.h"
 #include "bd-shift-page.h"
+#include "bd-signoff-dialog.h"
+#include "bd-supervisor-page.h"
 #include "bd-test-util.h"
 #include "bd-window.h"
 
@@ -1456,6 +1461,301 @@ test_window_fits_screen (Fx *f, gconstpointer data)
   g_assert_cmpint (min_height, <=, 1024);
 }
 
+/* Supervisor page */
+
+#define SUP(page, name) child (page, BD_TYPE_SUPERVISOR_PAGE, name)
+
+static gint64
+db_count (Fx *f, const char *sql, gint64 shift)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (bd_db_handle (f->t.db), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_int64 (stmt, 1, shift);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+/* Demo data: shift 1 closed (demo.guard1, 150 crossings), shift 2 open. */
+static void
+seed_shifts (Fx *f)
+{
+  g_autoptr(GError) error = NULL;
+  BdDemoOptions options = { .crossings = 300, .travellers = 75, .per_shift = 150, .seed = 7,
+                            .batch = 300 };
+
+  g_assert_true (bd_demo_seed (f->t.db, f->t.cli, &options, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM crossings WHERE shift_id = ?", 1), ==, 150);
+}
+
+static gint
+n_rows (GtkWidget *page, const char *store)
+{
+  return gtk_tree_model_iter_n_children (GTK_TREE_MODEL (gtk_widget_get_template_child
+                                                           (page, BD_TYPE_SUPERVISOR_PAGE,
+                                                            store)), NULL);
+}
+
+static GtkWidget *
+show_supervisor_page (Fx *f)
+{
+  GtkWidget *page = bd_supervisor_page_new (f->ctx);
+
+  gtk_container_add (GTK_CONTAINER (f->window), page);
+  gtk_widget_show (f->window);
+  bd_supervisor_page_reset (BD_SUPERVISOR_PAGE (page));
+  return page;
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  g_autoptr(GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* The accessible description of the page's chart whose title is @title. */
+static const char *
+chart_description (GtkWidget *page, const char *title)
+{
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (SUP (page,
+                                                                                "stats_grid")));
+
+  for (GList *l = children; l != NULL; l = l->next)
+    if (BD_IS_CHART_VIEW (l->data))
+      {
+        AtkObject *a = gtk_widget_get_accessible (l->data);
+
+        if (g_strcmp0 (atk_object_get_name (a), title) == 0)
+          return atk_object_get_description (a);
+      }
+  return NULL;
+}
+
+static void
+save_screenshot (GtkWidget *window, const char *name)
+{
+  const char *dir = g_getenv ("BD_SCREENSHOT_DIR");
+  g_autoptr(GdkPixbuf) shot = NULL;
+  g_autofree char *path = NULL;
+  GdkWindow *w = gtk_widget_get_window (window);
+
+  if (dir == NULL || *dir == '\0')
+    return;
+  flush_events ();
+  shot = gdk_pixbuf_get_from_window (w, 0, 0, gdk_window_get_width (w),
+                                     gdk_window_get_height (w));
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_pixbuf_save (shot, path, "png", NULL, NULL));
+  g_test_message ("screenshot %s", path);
+}
+
+static void
+test_supervisor_page (Fx *f, gconstpointer data)
+{
+  GtkWidget *page, *dialog;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bd-sup-XXXXXX", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "shift.csv", NULL);
+  g_autofree char *pdf_path = g_build_filename (dir, "shift.pdf", NULL);
+  g_autofree char *csv = NULL, *pdf = NULL, *expected = NULL;
+  const char *description;
+  GtkTreeIter iter;
+
+  seed_shifts (f);
+  login (f, "s1");
+  page = show_supervisor_page (f);
+
+  /* The list, newest first; the newest (open) shift is shown and cannot be signed. */
+  WAIT_UNTIL (n_rows (page, "shifts_store") == 2 && n_rows (page, "timeline_store") > 0);
+  g_assert_cmpint (bd_supervisor_page_get_shift (BD_SUPERVISOR_PAGE (page)), ==, 2);
+  g_assert_false (gtk_widget_get_sensitive (SUP (page, "sign_off_button")));
+
+  /* The closed shift: its timeline, figures and charts. */
+  g_assert_true (bd_supervisor_page_select_shift (BD_SUPERVISOR_PAGE (page), 1));
+  WAIT_UNTIL (bd_supervisor_page_get_shift (BD_SUPERVISOR_PAGE (page)) == 1 &&
+              gtk_widget_get_sensitive (SUP (page, "sign_off_button")));
+  g_assert_cmpint (n_rows (page, "timeline_store"), >=, 152);   /* open, 150, close */
+  g_assert_nonnull (strstr (label_text (SUP (page, "detail_title")), "demo.guard1"));
+  description = chart_description (page, "Decisions");
+  g_test_message ("%s", description);
+  expected = g_strdup_printf ("Admitted: %" G_GINT64_FORMAT "; Refused: %" G_GINT64_FORMAT
+                              "; Referred: %" G_GINT64_FORMAT,
+                              db_count (f, "SELECT count(*) FROM crossings WHERE shift_id = ? "
+                                           "AND decision = 'admitted'", 1),
+                              db_count (f, "SELECT count(*) FROM crossings WHERE shift_id = ? "
+                                           "AND decision = 'refused'", 1),
+                              db_count (f, "SELECT count(*) FROM crossings WHERE shift_id = ? "
+                                           "AND decision = 'referred'", 1));
+  g_assert_nonnull (strstr (description, expected));
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Female: Entries %" G_GINT64_FORMAT ", Exits %" G_GINT64_FORMAT,
+                              db_count (f, "SELECT count(*) FROM crossings WHERE shift_id = ? "
+                                           "AND sex = 'F' AND direction = 'entry'", 1),
+                              db_count (f, "SELECT count(*) FROM crossings WHERE shift_id = ? "
+                                           "AND sex = 'F' AND direction = 'exit'", 1));
+  g_assert_nonnull (strstr (chart_description (page, "Sex by direction"), expected));
+  g_assert_nonnull (chart_description (page, "Crossings per hour (UTC)"));
+  g_assert_nonnull (chart_description (page, "Top nationalities"));
+  gtk_notebook_set_current_page (GTK_NOTEBOOK (SUP (page, "notebook")), 1);
+  gtk_window_resize (GTK_WINDOW (f->window), 1280, 900);
+  WAIT_UNTIL (gtk_widget_get_allocated_width (f->window) == 1280);
+  save_screenshot (f->window, "supervisor.png");
+  g_assert_true (gtk_widget_get_sensitive (SUP (page, "sign_off_button")));
+  gtk_notebook_set_current_page (GTK_NOTEBOOK (SUP (page, "notebook")), 0);
+
+  /* Drill-down to a crossing: shown, and the look audited. */
+  g_assert_false (gtk_widget_get_sensitive (SUP (page, "open_crossing_button")));
+  g_assert_true (gtk_tree_model_iter_nth_child (GTK_TREE_MODEL (gtk_widget_get_template_child
+                                                                  (page, BD_TYPE_SUPERVISOR_PAGE,
+                                                                   "timeline_store")),
+                                                &iter, NULL, 1));
+  gtk_tree_selection_select_iter (gtk_tree_view_get_selection
+                                    (GTK_TREE_VIEW (SUP (page, "timeline_view"))), &iter);
+  g_assert_true (gtk_widget_get_sensitive (SUP (page, "open_crossing_button")));
+  gtk_button_clicked (GTK_BUTTON (SUP (page, "open_crossing_button")));
+  WAIT_UNTIL ((dialog = find_toplevel (GTK_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM audit WHERE action = 'crossing.view' "
+                                "AND actor = 'officer:2'", 0), ==, 1);
+  gtk_widget_destroy (dialog);
+
+  /* An amendment of that crossing: the reason is required, the crossing
+   * unchanged, the correction in the timeline. */
+  gtk_button_clicked (GTK_BUTTON (SUP (page, "amend_button")));
+  WAIT_UNTIL ((dialog = find_toplevel (BD_TYPE_AMEND_DIALOG)) != NULL);
+  g_assert_false (gtk_widget_get_sensitive (gtk_dialog_get_widget_for_response
+                                              (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT)));
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (child (dialog, BD_TYPE_AMEND_DIALOG, "field")),
+                               "purpose");
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_AMEND_DIALOG, "value")), "work");
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_AMEND_DIALOG, "reason")),
+                      "stated at the second line");
+  g_assert_true (gtk_widget_get_sensitive (gtk_dialog_get_widget_for_response
+                                             (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT)));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  WAIT_UNTIL (g_strcmp0 (label_text (SUP (page, "message")), "Amendment recorded.") == 0);
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM amendments WHERE field = 'purpose' "
+                                "AND new_value = 'work' AND reason = 'stated at the second line' "
+                                "AND officer_id = 2", 0), ==, 1);
+  WAIT_UNTIL (n_rows (page, "timeline_store") >= 153);
+
+  /* Sign-off: a wrong password is refused and nothing changes. */
+  gtk_button_clicked (GTK_BUTTON (SUP (page, "sign_off_button")));
+  WAIT_UNTIL ((dialog = find_toplevel (BD_TYPE_SIGNOFF_DIALOG)) != NULL);
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_SIGNOFF_DIALOG, "password")), "nope");
+  gtk_label_set_text (GTK_LABEL (SUP (page, "message")), "");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  WAIT_UNTIL (*label_text (SUP (page, "message")) != '\0');
+  g_test_message ("%s", label_text (SUP (page, "message")));
+  g_assert_nonnull (strstr (label_text (SUP (page, "message")), "password"));
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM shifts WHERE signed_off_by IS NOT NULL",
+                             0), ==, 0);
+  /* With the supervisor's own password and a note, it is done once. */
+  gtk_button_clicked (GTK_BUTTON (SUP (page, "sign_off_button")));
+  WAIT_UNTIL ((dialog = find_toplevel (BD_TYPE_SIGNOFF_DIALOG)) != NULL);
+  g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible
+                                        (gtk_dialog_get_widget_for_response
+                                         (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT))), ==,
+                   "Confirm sign-off");
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_SIGNOFF_DIALOG, "note")), "reviewed");
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, BD_TYPE_SIGNOFF_DIALOG, "password")), "pw-s1");
+  gtk_label_set_text (GTK_LABEL (SUP (page, "message")), "");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  WAIT_UNTIL (*label_text (SUP (page, "message")) != '\0');
+  g_assert_cmpstr (label_text (SUP (page, "message")), ==, "Shift signed off.");
+  {
+    g_autoptr(BdShift) s = bd_shift_get (f->t.db, 1, &error);
+
+    g_assert_cmpstr (s->signed_off_by, ==, "s1");
+    g_assert_cmpstr (s->signoff_note, ==, "reviewed");
+  }
+  WAIT_UNTIL (strstr (label_text (SUP (page, "detail_title")), "signed off by s1") != NULL);
+  g_assert_false (gtk_widget_get_sensitive (SUP (page, "sign_off_button")));
+
+  /* Exports of what is shown, each audited. */
+  bd_supervisor_page_export (BD_SUPERVISOR_PAGE (page), BD_DESK_EXPORT_CSV, csv_path);
+  WAIT_UNTIL (g_strcmp0 (label_text (SUP (page, "message")), "Exported.") == 0);
+  gtk_label_set_text (GTK_LABEL (SUP (page, "message")), "");
+  bd_supervisor_page_export (BD_SUPERVISOR_PAGE (page), BD_DESK_EXPORT_PDF, pdf_path);
+  WAIT_UNTIL (g_strcmp0 (label_text (SUP (page, "message")), "Exported.") == 0);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_nonnull (strstr (csv, "total,\"\",150\r\n"));
+  g_assert_true (g_file_get_contents (pdf_path, &pdf, NULL, NULL));
+  g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM audit WHERE action = 'shift.export' "
+                                "AND object = 'shift:1'", 0), ==, 2);
+  g_unlink (csv_path);
+  g_unlink (pdf_path);
+  g_rmdir (dir);
+
+  /* Statistics of days: every shift of them. */
+  gtk_entry_set_text (GTK_ENTRY (SUP (page, "from_entry")), "2026-04-01");
+  gtk_entry_set_text (GTK_ENTRY (SUP (page, "to_entry")), "2026-05-01");
+  gtk_button_clicked (GTK_BUTTON (SUP (page, "range_button")));
+  WAIT_UNTIL (g_str_has_prefix (label_text (SUP (page, "detail_title")), "Days 2026-04-01"));
+  WAIT_UNTIL (chart_description (page, "Decisions") != NULL);
+  g_assert_nonnull (strstr (chart_description (page, "Crossings per hour (UTC)"), "Entries"));
+  assert_audit_intact (f);
+}
+
+/* The core refuses a guard, whatever the page shows. */
+static void
+test_supervisor_page_refused_to_guard (Fx *f, gconstpointer data)
+{
+  GtkWidget *page;
+
+  seed_shifts (f);
+  login (f, "g1");
+  g_assert_false (bd_desk_context_can_review (f->ctx));
+  page = show_supervisor_page (f);
+  WAIT_UNTIL (*label_text (SUP (page, "message")) != '\0');
+  g_assert_nonnull (strstr (label_text (SUP (page, "message")), "may not review shifts"));
+  g_assert_cmpint (n_rows (page, "shifts_store"), ==, 0);
+}
+
+/* The header's "Supervisor" covers the session's page and gives it back;
+ * a guard does not see it. */
+static void
+test_window_supervisor_button (Fx *f, gconstpointer data)
+{
+  GtkWidget *win, *stack, *button;
+
+  gtk_widget_destroy (f->window);
+  login (f, "s1");
+  win = bd_window_new (NULL, f->ctx);
+  f->window = win;
+  gtk_widget_show (win);
+  stack = child (win, BD_TYPE_WINDOW, "stack");
+  button = child (win, BD_TYPE_WINDOW, "supervisor_button");
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible (button)), ==, "Supervisor");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "shift");
+  g_action_group_activate_action (G_ACTION_GROUP (win), "supervisor", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "supervisor");
+  g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible
+                                        (gtk_stack_get_visible_child (GTK_STACK (stack)))), ==,
+                   "Supervisor");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), FALSE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "shift");
+
+  bd_desk_context_logout (f->ctx);
+  g_assert_false (gtk_widget_get_visible (button));
+  login (f, "g1");
+  g_assert_false (gtk_widget_get_visible (button));
+  g_action_group_activate_action (G_ACTION_GROUP (win), "supervisor", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "shift");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1503,6 +1803,9 @@ main (int argc, char **argv)
   FX_ADD ("/desk/override-dialog/getters", test_override_dialog_getters);
   FX_ADD ("/desk/window/follows-session", test_window_follows_session);
   FX_ADD ("/desk/window/fits-screen", test_window_fits_screen);
+  FX_ADD ("/desk/supervisor/page", test_supervisor_page);
+  FX_ADD ("/desk/supervisor/refused-to-guard", test_supervisor_page_refused_to_guard);
+  FX_ADD ("/desk/window/supervisor-button", test_window_supervisor_button);
 
   return g_test_run ();
 }

@@ -381,6 +381,47 @@ test_watchlist_delta (void)
   }
 }
 
+/* Found by fuzz-jws: empty text is valid for json-glib's parser but has no
+ * root node, which reached JSON_NODE_HOLDS_OBJECT (NULL), a critical (an
+ * abort under G_DEBUG=fatal-criticals).  Each reader must refuse it. */
+static void
+test_empty_documents (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(GPtrArray) x5c = g_ptr_array_new ();
+  g_autofree char *batch = NULL, *delta = NULL;
+  const char *no_header = "{\"protected\":\"\",\"payload\":\"\",\"signature\":\"\"}";
+
+  g_assert_null (bd_jws_parse ("", 0, BD_JWS_TYP_BATCH, &error));
+  g_assert_error (error, BD_JWS_ERROR, BD_JWS_ERROR_MALFORMED);
+  g_clear_error (&error);
+  g_assert_null (bd_jws_parse ("  \n", 3, BD_JWS_TYP_BATCH, &error));
+  g_assert_error (error, BD_JWS_ERROR, BD_JWS_ERROR_MALFORMED);
+  g_clear_error (&error);
+  g_assert_null (bd_batch_parse ("", 0, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_null (bd_receipt_verify ("", 0, pki.ca, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_null (bd_jws_parse (no_header, strlen (no_header), BD_JWS_TYP_BATCH, &error));
+  g_assert_error (error, BD_JWS_ERROR, BD_JWS_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  /* Signed, well-formed envelopes around an empty payload. */
+  batch = bd_jws_sign (pki.desk_key, "UTO-ALP/1", BD_JWS_TYP_BATCH, NULL, empty, &error);
+  g_assert_no_error (error);
+  g_assert_null (bd_batch_parse (batch, strlen (batch), &error));
+  g_assert_error (error, BD_BATCH_ERROR, BD_BATCH_ERROR_INVALID);
+  g_clear_error (&error);
+  g_ptr_array_add (x5c, pki.hq_cert);
+  delta = bd_jws_sign (pki.hq_key, "hq", BD_JWS_TYP_WATCHLIST, x5c, empty, &error);
+  g_assert_no_error (error);
+  g_assert_null (bd_watchlist_delta_verify (delta, strlen (delta), pki.ca, &error));
+  g_assert_error (error, BD_WATCHLIST_ERROR, BD_WATCHLIST_ERROR_INVALID);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -396,5 +437,6 @@ main (int argc, char **argv)
   g_test_add_func ("/batch/receipt", test_batch_and_receipt);
   g_test_add_func ("/batch/refusals", test_batch_refusals);
   g_test_add_func ("/batch/watchlist-delta", test_watchlist_delta);
+  g_test_add_func ("/batch/empty-documents", test_empty_documents);
   return g_test_run ();
 }

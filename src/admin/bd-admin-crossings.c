@@ -1,9 +1,10 @@
-/* bd-admin-crossings.c: `borderdesk-admin crossings list|import`. */
+/* bd-admin-crossings.c: `borderdesk-admin crossings list|import|amend`. */
 #include "config.h"
 
 #include <string.h>
 
 #include "bd-admin.h"
+#include "bd-amendment.h"
 #include "bd-crossing.h"
 #include "bd-db.h"
 
@@ -106,6 +107,43 @@ crossings_import (BdAdmin *admin, int argc, char **argv)
   return BD_EXIT_OK;
 }
 
+/* An amendment is an officer's act: password on stdin. */
+static int
+crossings_amend (BdAdmin *admin, int argc, char **argv)
+{
+  g_autofree char *uuid = NULL, *field = NULL, *value = NULL, *reason = NULL, *username = NULL;
+  GOptionEntry entries[] = {
+    { "crossing", 0, 0, G_OPTION_ARG_STRING, &uuid, "The crossing", "UUID" },
+    { "field", 0, 0, G_OPTION_ARG_STRING, &field, "The field to correct", "FIELD" },
+    { "value", 0, 0, G_OPTION_ARG_STRING, &value, "Its correct value", "TEXT" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required)", "TEXT" },
+    { "username", 0, 0, G_OPTION_ARG_STRING, &username, "The officer amending", "U" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx =
+    g_option_context_new ("- correct a recorded crossing (password: first line of stdin)");
+  g_autoptr(BdDb) db = NULL;
+  g_autoptr(BdActor) officer = NULL;
+  GError *error = NULL;
+  int status;
+  gint64 id;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!bd_admin_parse (ctx, &argc, &argv))
+    return BD_EXIT_USAGE;
+  if (uuid == NULL || field == NULL || value == NULL || reason == NULL || username == NULL)
+    return bd_admin_usage ("crossings amend needs --crossing, --field, --value, --reason "
+                           "and --username");
+  officer = bd_admin_officer_from_stdin (admin, username, &db, &status);
+  if (officer == NULL)
+    return status;
+  id = bd_crossing_amend (db, officer, uuid, field, value, reason, &error);
+  if (id == 0)
+    return bd_admin_fail (error);
+  g_print ("amendment %" G_GINT64_FORMAT " recorded\n", id);
+  return BD_EXIT_OK;
+}
+
 int
 bd_admin_crossings (BdAdmin *admin, int argc, char **argv)
 {
@@ -118,10 +156,12 @@ bd_admin_crossings (BdAdmin *admin, int argc, char **argv)
     }
   if (strcmp (sub, "import") == 0)
     return crossings_import (admin, argc - 1, argv + 1);
+  if (strcmp (sub, "amend") == 0)
+    return crossings_amend (admin, argc - 1, argv + 1);
   if (strcmp (sub, "--help") == 0)
     {
-      g_print ("Usage: borderdesk-admin crossings list|import [--help]\n");
+      g_print ("Usage: borderdesk-admin crossings list|import|amend [--help]\n");
       return BD_EXIT_OK;
     }
-  return bd_admin_usage ("usage: borderdesk-admin crossings list|import [--help]");
+  return bd_admin_usage ("usage: borderdesk-admin crossings list|import|amend [--help]");
 }

@@ -7,6 +7,7 @@
 #include "bd-admin.h"
 #include "bd-db.h"
 #include "bd-post.h"
+#include "bd-sync.h"
 
 int
 bd_admin_init (BdAdmin *admin, int argc, char **argv)
@@ -41,7 +42,10 @@ bd_admin_init (BdAdmin *admin, int argc, char **argv)
     }
   existed = g_file_test (admin->db_path, G_FILE_TEST_EXISTS);
   db = bd_db_open (admin->db_path, BD_DB_OPEN_CREATE, &error);
-  if (db != NULL && bd_post_init (db, cli, post, post_name, desk, country, &error))
+  /* The desk's Ed25519 key (desk.key, 0600) is made now, so that
+   * enroll-request only has to write the request. */
+  if (db != NULL && bd_post_init (db, cli, post, post_name, desk, country, &error) &&
+      bd_sync_ensure_key (db, &error))
     {
       g_print ("desk %s/%d of %s set up in %s\n", post, desk, post_name, admin->db_path);
       return BD_EXIT_OK;

@@ -55,9 +55,11 @@ bd_admin_register (BdAdmin *admin, int argc, char **argv)
   g_autofree char *username = NULL, *direction = NULL, *decision = NULL;
   g_autofree char *override_by = NULL, *override_reason = NULL, *lane = NULL;
   g_auto(GStrv) reasons = NULL;
-  gboolean json = FALSE;
+  gboolean json = FALSE, local = FALSE;
   GOptionEntry entries[] = {
     { "username", 0, 0, G_OPTION_ARG_STRING, &username, "The registering officer", "U" },
+    { "local", 0, 0, G_OPTION_ARG_NONE, &local,
+      "Stay rule from this desk's records only (default: merged with HQ's history)", NULL },
     { "direction", 0, 0, G_OPTION_ARG_STRING, &direction, "entry or exit", "DIR" },
     { "decision", 0, 0, G_OPTION_ARG_STRING, &decision,
       "admitted (default), refused or referred", "D" },
@@ -154,6 +156,11 @@ bd_admin_register (BdAdmin *admin, int argc, char **argv)
   req.source = BD_SOURCE_TYPED_MRZ;
   req.refusal_reasons = letters;
   req.override_reason = override_reason;
+  req.history = local ? BD_HISTORY_LOCAL : BD_HISTORY_MERGED;
+  /* HQ's history of every post, asked for a second at most; without an
+   * answer the stay row says which history it used. */
+  if (!local && req.identity.issuing_state != NULL && req.identity.number != NULL)
+    g_free (bd_admin_fetch_history (db, req.identity.issuing_state, req.identity.number));
   uuid = bd_crossing_register (db, officer, supervisor, &req, &checks, &error);
   bd_identity_clear (&req.identity);
   print_result (json, uuid, checks);

@@ -11,9 +11,11 @@ int
 bd_admin_stay (BdAdmin *admin, int argc, char **argv)
 {
   g_autofree char *document = NULL, *on = NULL;
-  gboolean json = FALSE;
+  gboolean json = FALSE, local = FALSE;
   GOptionEntry entries[] = {
     { "document", 0, 0, G_OPTION_ARG_STRING, &document, "The document", "ISSUER:NUMBER" },
+    { "local", 0, 0, G_OPTION_ARG_NONE, &local,
+      "This desk's records only (default: merged with HQ's history of every post)", NULL },
     { "on", 0, 0, G_OPTION_ARG_STRING, &on, "The day (default today)", "YYYY-MM-DD" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
     { NULL }
@@ -23,6 +25,9 @@ bd_admin_stay (BdAdmin *admin, int argc, char **argv)
   g_autoptr(BdDb) db = NULL;
   g_autoptr(BdPost) post = NULL;
   g_autofree char *state = NULL, *number = NULL, *on_text = NULL, *latest = NULL;
+  g_auto(BdHistorySource) source = { NULL, };
+  g_autofree char *hq_error = NULL;
+  BdHistoryScope scope;
   BdStayResult r;
   guint32 day;
   GError *error = NULL;
@@ -43,8 +48,12 @@ bd_admin_stay (BdAdmin *admin, int argc, char **argv)
   db = bd_admin_open_db (admin, &error);
   if (db == NULL)
     return bd_admin_fail (error);
+  if (!local)
+    hq_error = bd_admin_fetch_history (db, state, number);
+  scope = local ? BD_HISTORY_LOCAL : BD_HISTORY_MERGED;
   post = bd_post_load (db, &error);
-  if (post == NULL || !bd_history_stay (db, post, state, number, day, &r, &error))
+  if (post == NULL ||
+      !bd_history_stay_scoped (db, post, state, number, day, scope, &source, &r, &error))
     return bd_admin_fail (error);
 
   on_text = bd_date_format (day);
@@ -77,5 +86,14 @@ bd_admin_stay (BdAdmin *admin, int argc, char **argv)
   g_print ("days remaining:  %d\n", r.days_remaining);
   g_print ("latest exit:     %s\n", latest != NULL ? latest : "none: already over the limit");
   g_print ("overstay:        %d days\n", r.overstay_days);
+  if (local)
+    g_print ("history:         this desk's records only\n");
+  else if (source.as_of != NULL && hq_error == NULL)
+    g_print ("history:         all posts, as of %s\n", source.as_of);
+  else
+    g_print ("history:         this desk%s%s (HQ: %s)\n",
+             source.open_stays_version > 0 ? " and HQ's open-stays feed of " : "",
+             source.open_stays_version > 0 ? source.open_stays_published : "",
+             hq_error != NULL ? hq_error : "no answer");
   return BD_EXIT_OK;
 }

@@ -6,13 +6,19 @@
 #include <openssl/crypto.h>
 
 #include "bd-admin.h"
+#include "bd-amendment.h"
 #include "bd-crossing.h"
 #include "bd-db.h"
+#include "bd-jws.h"
 #include "bd-officer.h"
 #include "bd-password.h"
+#include "bd-pki.h"
 #include "bd-post.h"
 #include "bd-role.h"
 #include "bd-shift.h"
+#include "bd-stats.h"
+#include "bd-subject-access.h"
+#include "bd-sync.h"
 
 #include <stdarg.h>
 
@@ -156,6 +162,8 @@ bd_admin_print_json (JsonNode *node)
 BdDb *
 bd_admin_open_db (BdAdmin *admin, GError **error)
 {
+  if (!bd_sync_check_key_files (admin->db_path, error))
+    return NULL;
   return bd_db_open (admin->db_path, BD_DB_OPEN_DEFAULT, error);
 }
 
@@ -174,14 +182,22 @@ bd_admin_fail (GError *error)
       g_error_matches (error, BD_POST_ERROR, BD_POST_ERROR_INVALID) ||
       g_error_matches (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_NOT_FOUND) ||
       g_error_matches (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_INVALID) ||
+      error->domain == BD_STATS_ERROR ||
+      g_error_matches (error, BD_AMENDMENT_ERROR, BD_AMENDMENT_ERROR_INVALID) ||
+      g_error_matches (error, BD_AMENDMENT_ERROR, BD_AMENDMENT_ERROR_NOT_FOUND) ||
       g_error_matches (error, BD_PASSWORD_ERROR, BD_PASSWORD_ERROR_WEAK) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
     code = BD_EXIT_USAGE;
   else if (error->domain == BD_ROLE_ERROR ||
            error->domain == BD_SHIFT_ERROR ||
+           error->domain == BD_AMENDMENT_ERROR ||
            g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_BAD_CREDENTIALS) ||
            g_error_matches (error, BD_OFFICER_ERROR, BD_OFFICER_ERROR_LOCKED) ||
-           error->domain == BD_CROSSING_ERROR)
+           error->domain == BD_CROSSING_ERROR ||
+           error->domain == BD_JWS_ERROR ||
+           (error->domain == BD_PKI_ERROR && error->code != BD_PKI_ERROR_PERMISSIONS) ||
+           error->domain == BD_SUBJECT_ERROR ||
+           (error->domain == BD_SYNC_ERROR && error->code != BD_SYNC_ERROR_NETWORK))
     code = BD_EXIT_NO;
   g_printerr ("borderdesk-admin: %s\n", error->message);
   print_failure_json (error->message);
@@ -200,4 +216,38 @@ bd_admin_parse (GOptionContext *context, int *argc, char ***argv)
       return FALSE;
     }
   return TRUE;
+}
+
+/* A second is what a guard can wait at the desk; the CLI waits as long. */
+#define HISTORY_TIMEOUT_MS 1000
+
+char *
+bd_admin_fetch_history (BdDb *db, const char *issuing_state, const char *number)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (bd_sync_fetch_history (db, issuing_state, number, HISTORY_TIMEOUT_MS, &error))
+    return NULL;
+  return g_strdup (error->message);
+}
+
+BdActor *
+bd_admin_officer_from_stdin (BdAdmin *admin, const char *username, BdDb **db, int *status)
+{
+  char *password = bd_admin_read_line ();
+  GError *error = NULL;
+  BdActor *officer = NULL;
+
+  if (password == NULL)
+    {
+      *status = bd_admin_usage ("the password is the first line of standard input");
+      return NULL;
+    }
+  *db = bd_admin_open_db (admin, &error);
+  if (*db != NULL)
+    officer = bd_officer_authenticate (*db, username, password, &error);
+  bd_admin_secret_free (password);
+  if (officer == NULL)
+    *status = bd_admin_fail (error);
+  return officer;
 }

@@ -14,6 +14,7 @@
 
 #include "bd-admin.h"
 #include "bd-db.h"
+#include "bd-sync.h"
 #include "bd-watchlist.h"
 
 /* A list of two million rows (the most bd_watchlist_parse_csv takes) is
@@ -24,7 +25,7 @@ static int
 watchlist_import (BdAdmin *admin, int argc, char **argv)
 {
   g_autoptr(GOptionContext) ctx = g_option_context_new (
-    "FILE.csv - import a watchlist CSV as this desk's local list (all rows or none)");
+    "FILE - import HQ's signed watchlist file, or a CSV as this desk's local list");
   g_autoptr(BdDb) db = NULL;
   g_autoptr(BdActor) cli = bd_actor_new_cli ();
   g_autofree char *data = NULL;
@@ -37,7 +38,8 @@ watchlist_import (BdAdmin *admin, int argc, char **argv)
     "Header row: list,surname,given_names,birth_date,nationality,document_number,\n"
     "issuing_state,action,reference.  list: persons or documents; action: deny, refer or\n"
     "notify (empty: refer for persons, deny for documents); birth_date: YYYY-MM-DD, YYYY-MM\n"
-    "or YYYY.  Signed watchlist deltas from HQ are applied by the sync feature.");
+    "or YYYY.  A signed watchlist file from HQ (`borderdesk-hq watchlist export`) is\n"
+    "verified against HQ's certificate and applied like the network delta.");
   if (!bd_admin_parse (ctx, &argc, &argv))
     return BD_EXIT_USAGE;
   if (argc != 2)
@@ -58,13 +60,23 @@ watchlist_import (BdAdmin *admin, int argc, char **argv)
       g_error_free (error);
       return bd_admin_usage ("%s", message);
     }
-  if (bd_watchlist_looks_signed (data, length))
-    return bd_admin_usage ("%s is a signed watchlist delta from HQ: signed deltas are verified "
-                           "and applied by the sync feature, which this desk does not have yet; "
-                           "a post without links imports the list as CSV", argv[1]);
   db = bd_admin_open_db (admin, &error);
   if (db == NULL)
     return bd_admin_fail (error);
+  if (bd_watchlist_looks_signed (data, length))
+    {
+      gint64 version = 0;
+
+      /* HQ's signed delta, verified exactly as the network delta is. */
+      if (!bd_sync_apply_watchlist (db, cli, data, length, &version, &error))
+        {
+          g_printerr ("borderdesk-admin: %s: %s\n", argv[1], error->message);
+          g_error_free (error);
+          return BD_EXIT_NO;
+        }
+      g_print ("HQ watchlist now at version %" G_GINT64_FORMAT "\n", version);
+      return BD_EXIT_OK;
+    }
   if (!bd_watchlist_import_csv (db, cli, data, length, &result, &error))
     {
       /* A file that does not validate is bad input, whatever the row says. */

@@ -10,6 +10,9 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "bd-history.h"
+#include "bd-role.h"
+
 G_BEGIN_DECLS
 
 enum {
@@ -36,6 +39,12 @@ int bd_admin_audit     (BdAdmin *admin, int argc, char **argv);
 int bd_admin_demo      (BdAdmin *admin, int argc, char **argv);
 int bd_admin_watchlist (BdAdmin *admin, int argc, char **argv);
 int bd_admin_screen    (BdAdmin *admin, int argc, char **argv);
+int bd_admin_enroll_request (BdAdmin *admin, int argc, char **argv);
+int bd_admin_enroll_install (BdAdmin *admin, int argc, char **argv);
+int bd_admin_sync      (BdAdmin *admin, int argc, char **argv);
+int bd_admin_batch     (BdAdmin *admin, int argc, char **argv);
+int bd_admin_receipt   (BdAdmin *admin, int argc, char **argv);
+int bd_admin_traveller (BdAdmin *admin, int argc, char **argv);
 
 /* Helpers shared by the groups (bd-admin-util.c). */
 
@@ -55,7 +64,6 @@ void     bd_admin_json_shape  (BdAdminJson shape);
  * asked for) and returns 2. */
 int      bd_admin_usage       (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
-typedef struct _BdDb BdDb;
 
 /* Opens the desk database, which must exist. */
 BdDb    *bd_admin_open_db     (BdAdmin *admin, GError **error);
@@ -73,6 +81,16 @@ void     bd_admin_secret_free (char *secret);
 char    *bd_admin_read_line   (void);
 /* Reads the rest of stdin. */
 char    *bd_admin_read_all    (GError **error);
+/* Asks HQ for the document's history (1 s at most) and keeps the answer.
+ * NULL when HQ answered, else why not (not enrolled, unreachable, ...). */
+char    *bd_admin_fetch_history (BdDb *db, const char *issuing_state, const char *number);
+
+/* The officer acting for a command: reads their password from the first
+ * line of stdin (wiped after use), opens the database into *@db and
+ * authenticates @username.  On failure returns NULL and the exit code in
+ * *@status (2 without a password line), the error already printed. */
+BdActor *bd_admin_officer_from_stdin (BdAdmin *admin, const char *username, BdDb **db,
+                                      int *status);
 /* Prints @node as one JSON document on stdout, followed by a newline. */
 void     bd_admin_print_json  (JsonNode *node);
 

@@ -23,11 +23,17 @@ static const struct {
   { "register", bd_admin_register, "check and record one crossing" },
   { "crossings", bd_admin_crossings, "list crossings; import history" },
   { "stay", bd_admin_stay, "the stay rule for one traveller on one day" },
-  { "shift", bd_admin_shift, "list shifts, report on one, sign one off" },
+  { "shift", bd_admin_shift, "list shifts; reports, statistics, timelines; sign-off" },
   { "audit", bd_admin_audit, "verify the audit chain" },
   { "demo", bd_admin_demo, "add synthetic demo data" },
   { "watchlist", bd_admin_watchlist, "import a local watchlist CSV; show the loaded lists" },
   { "screen", bd_admin_screen, "screen one identity against the watchlists" },
+  { "enroll-request", bd_admin_enroll_request, "write a certificate request for HQ" },
+  { "enroll-install", bd_admin_enroll_install, "install HQ's certificate, CA and address" },
+  { "sync", bd_admin_sync, "send pending batches to HQ now; show the sync state" },
+  { "batch", bd_admin_batch, "export pending batches as files for removable media" },
+  { "receipt", bd_admin_receipt, "import HQ's receipts for batches carried by hand" },
+  { "traveller", bd_admin_traveller, "export everything held on one person (audited)" },
 };
 
 static void
@@ -37,7 +43,7 @@ usage (void)
            "The desk's administration tool.  The database is --db PATH, else $BORDERDESK_DB,\n"
            "else $XDG_DATA_HOME/borderdesk/desk.db.\n\nCommands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_print ("  %-10s %s\n", commands[i].name, commands[i].summary);
+    g_print ("  %-15s %s\n", commands[i].name, commands[i].summary);
   g_print ("\n`borderdesk-admin COMMAND --help` for a command's options.\n"
            "Exit status: 0 success, 1 the answer is no, 2 bad usage or input, 3 failure.\n");
 }

@@ -350,6 +350,7 @@ parse_payload (GBytes *payload, JsonNode **root, GError **error)
   if (length > BD_BATCH_MAX_BYTES || memchr (data, '\0', length) != NULL ||
       !g_utf8_validate (data, (gssize) length, NULL) ||
       !json_parser_load_from_data (parser, data, (gssize) length, NULL) ||
+      json_parser_get_root (parser) == NULL ||  /* empty text parses to no root */
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       invalid (error, "payload", "not a JSON object");
@@ -441,10 +442,6 @@ bd_receipt_make (const BdBatch *batch, const char *received, EVP_PKEY *key, X509
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) x5c = g_ptr_array_new ();
-  g_autoptr(GBytes) payload = NULL;
-  g_autofree char *cn = bd_pki_common_name (cert);
-  char *text;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "desk");
@@ -461,10 +458,7 @@ bd_receipt_make (const BdBatch *batch, const char *received, EVP_PKEY *key, X509
   json_builder_add_int_value (b, json_array_get_length (batch->records));
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  text = json_to_string (root, FALSE);
-  payload = g_bytes_new_take (text, strlen (text));
-  g_ptr_array_add (x5c, cert);
-  return bd_jws_sign (key, cn != NULL ? cn : "hq", BD_JWS_TYP_RECEIPT, x5c, payload, error);
+  return bd_jws_sign_as_hq (root, BD_JWS_TYP_RECEIPT, key, cert, error);
 }
 
 BdReceipt *

@@ -318,12 +318,29 @@ bd_checks_stay_applies (BdDb *db, const BdPost *post, const char *nationality)
   return FALSE;
 }
 
+/* Where the history behind a stay figure came from, for the guard. */
+static char *
+history_source_text (const BdHistorySource *source, BdHistoryScope scope)
+{
+  if (scope == BD_HISTORY_LOCAL)
+    return g_strdup ("this desk's records only, as asked");
+  if (source->as_of != NULL)
+    return g_strdup_printf ("all posts, as of %s", source->as_of);
+  if (source->open_stays_version > 0)
+    return g_strdup_printf ("this desk's records and HQ's open-stays feed of %s%s",
+                            source->open_stays_published != NULL
+                            ? source->open_stays_published : "?",
+                            source->open_stay_used ? ", which gave the entry" : "");
+  return g_strdup ("this desk's records only");
+}
+
 static gboolean
 stay_rule (BdDb *db, const BdPost *post, const BdIdentity *id, BdDirection direction,
-           guint32 day, GPtrArray *checks, GError **error)
+           guint32 day, BdHistoryScope scope, GPtrArray *checks, GError **error)
 {
   BdStayResult r;
-  g_autofree char *latest = NULL;
+  g_auto(BdHistorySource) source = { NULL, };
+  g_autofree char *latest = NULL, *from = NULL;
 
   if (!bd_checks_stay_applies (db, post, id->nationality))
     {
@@ -331,8 +348,10 @@ stay_rule (BdDb *db, const BdPost *post, const BdIdentity *id, BdDirection direc
                      id->nationality);
       return TRUE;
     }
-  if (!bd_history_stay (db, post, id->issuing_state, id->number, day, &r, error))
+  if (!bd_history_stay_scoped (db, post, id->issuing_state, id->number, day, scope, &source, &r,
+                               error))
     return FALSE;
+  from = history_source_text (&source, scope);
   if (r.has_latest_exit)
     latest = bd_date_format (r.latest_exit);
 
@@ -340,21 +359,21 @@ stay_rule (BdDb *db, const BdPost *post, const BdIdentity *id, BdDirection direc
     {
       if (r.overstay_days > 0)
         bd_checks_add (checks, "stay-rule", BD_CHECK_BLOCK,
-                       "overstay of %d days: %d days used of %d in %d (this desk's records only)",
-                       r.overstay_days, r.days_used, post->stay.days, post->stay.window);
+                       "overstay of %d days: %d days used of %d in %d (%s)",
+                       r.overstay_days, r.days_used, post->stay.days, post->stay.window, from);
       else
         bd_checks_add (checks, "stay-rule", BD_CHECK_OK,
-                       "%d days used of %d in %d (this desk's records only)",
-                       r.days_used, post->stay.days, post->stay.window);
+                       "%d days used of %d in %d (%s)",
+                       r.days_used, post->stay.days, post->stay.window, from);
     }
   else if (r.overstay_days > 0 || !r.has_latest_exit)
     bd_checks_add (checks, "stay-rule", BD_CHECK_BLOCK,
-                   "no days left: %d days used of %d in %d (this desk's records only)",
-                   r.days_used, post->stay.days, post->stay.window);
+                   "no days left: %d days used of %d in %d (%s)",
+                   r.days_used, post->stay.days, post->stay.window, from);
   else
     bd_checks_add (checks, "stay-rule", BD_CHECK_OK,
-                   "%d days used, %d remaining, latest exit %s (this desk's records only)",
-                   r.days_used, r.days_remaining, latest);
+                   "%d days used, %d remaining, latest exit %s (%s)",
+                   r.days_used, r.days_remaining, latest, from);
   return TRUE;
 }
 
@@ -368,6 +387,21 @@ bd_checks_run_document (BdDb             *db,
                         GPtrArray        *checks,
                         GError          **error)
 {
+  return bd_checks_run_document_scoped (db, post, identity, mrz, direction, day,
+                                        BD_HISTORY_MERGED, checks, error);
+}
+
+gboolean
+bd_checks_run_document_scoped (BdDb             *db,
+                               const BdPost     *post,
+                               const BdIdentity *identity,
+                               const BdMrz      *mrz,
+                               BdDirection       direction,
+                               guint32           day,
+                               BdHistoryScope    scope,
+                               GPtrArray        *checks,
+                               GError          **error)
+{
   check_digits (mrz, checks);
   document_validity (identity, day, checks);
   country_codes (identity, checks);
@@ -375,5 +409,5 @@ bd_checks_run_document (BdDb             *db,
     return FALSE;
   if (!bd_watchlist_screen_checks (db, identity, checks, error))
     return FALSE;
-  return stay_rule (db, post, identity, direction, day, checks, error);
+  return stay_rule (db, post, identity, direction, day, scope, checks, error);
 }

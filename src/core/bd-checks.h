@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bd-db.h"
+#include "bd-history.h"
 #include "bd-mrz.h"
 #include "bd-post.h"
 
@@ -67,7 +68,8 @@ gboolean     bd_checks_stay_applies (BdDb *db, const BdPost *post, const char *n
 
 /* The document checks: check digits (@mrz may be NULL for keyed data),
  * validity on @day, country codes, and the stay rule for @direction on
- * @day from the traveller's history in this database. */
+ * @day from the traveller's merged history (bd-history.h; the _scoped
+ * variant takes the scope), whose source the stay row names. */
 gboolean     bd_checks_run_document (BdDb             *db,
                                      const BdPost     *post,
                                      const BdIdentity *identity,
@@ -76,5 +78,14 @@ gboolean     bd_checks_run_document (BdDb             *db,
                                      guint32           day,
                                      GPtrArray        *checks,
                                      GError          **error);
+gboolean     bd_checks_run_document_scoped (BdDb             *db,
+                                            const BdPost     *post,
+                                            const BdIdentity *identity,
+                                            const BdMrz      *mrz,
+                                            BdDirection       direction,
+                                            guint32           day,
+                                            BdHistoryScope    scope,
+                                            GPtrArray        *checks,
+                                            GError          **error);
 
 G_END_DECLS

@@ -220,7 +220,11 @@ bd_crossing_import (BdDb *db, const BdActor *actor, const char *data, gsize leng
   if (post == NULL)
     return FALSE;
 
-  lines = g_strsplit (data, "\n", -1);
+  {
+    /* @data is @length bytes, not necessarily NUL-terminated. */
+    g_autofree char *text = g_strndup (data, length);
+    lines = g_strsplit (text, "\n", -1);
+  }
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autoptr(GError) local = NULL;

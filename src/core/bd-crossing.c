@@ -324,8 +324,8 @@ bd_crossing_register (BdDb                    *db,
     }
 
   checks = bd_checks_new ();
-  if (!bd_checks_run_document (db, post, &r->identity, r->mrz, r->direction,
-                               bd_day_from_unix (when), checks, error))
+  if (!bd_checks_run_document_scoped (db, post, &r->identity, r->mrz, r->direction,
+                                      bd_day_from_unix (when), r->history, checks, error))
     return NULL;
   if (checks_out != NULL)
     *checks_out = g_ptr_array_ref (checks);
@@ -503,6 +503,28 @@ crossing_from_row (sqlite3_stmt *stmt)
                                                       : json_node_new (JSON_NODE_NULL));
   set_text (o, "override_by", stmt, 20);
   set_text (o, "vulnerability", stmt, 21);
+  return o;
+}
+
+JsonObject *
+bd_crossing_object (BdDb *db, gint64 crossing_id, GError **error)
+{
+  sqlite3_stmt *stmt = bd_db_stmt (db, LIST_SELECT "WHERE c.id = ?", error);
+  JsonObject *o = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, crossing_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    o = crossing_from_row (stmt);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, BD_CROSSING_ERROR, BD_CROSSING_ERROR_INVALID, "no crossing %"
+                 G_GINT64_FORMAT, crossing_id);
+  else
+    bd_db_set_error (db, error, "reading a crossing");
+  sqlite3_reset (stmt);
   return o;
 }
 

@@ -56,6 +56,7 @@ typedef struct {
   const char *note;
   const char *override_reason;
   gint64 time;                 /* unix seconds; 0: now */
+  BdHistoryScope history;      /* the stay rule's history; 0: merged with HQ's */
 } BdCrossingRequest;
 
 /* Runs the checks and records the crossing for @officer in their open
@@ -93,6 +94,10 @@ typedef struct {
  * (issuing state and number): the history a guard needs at the desk. */
 JsonArray   *bd_crossing_list       (BdDb *db, const BdActor *actor,
                                      const BdCrossingFilter *filter, GError **error);
+
+/* One crossing object by row id, for the sync batches.  No role check:
+ * the caller is the desk's own sync, which sends every crossing. */
+JsonObject  *bd_crossing_object     (BdDb *db, gint64 crossing_id, GError **error);
 
 /* `crossings import`: validates every line of @data (JSON lines), then
  * imports all in one transaction, or nothing.  @n_imported: count. */

@@ -33,7 +33,11 @@ bd_db_set_error (BdDb *db, GError **error, const char *what)
     e = BD_DB_ERROR_FULL;
   else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
     e = BD_DB_ERROR_BUSY;
-  g_set_error (error, BD_DB_ERROR, e, "%s: %s", what, sqlite3_errmsg (db->handle));
+  if (e == BD_DB_ERROR_FULL)
+    g_set_error (error, BD_DB_ERROR, e, "the disk holding %s is full (%s): nothing was "
+                 "recorded; free some space and try again", db->path, what);
+  else
+    g_set_error (error, BD_DB_ERROR, e, "%s: %s", what, sqlite3_errmsg (db->handle));
   return FALSE;
 }
 

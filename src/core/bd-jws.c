@@ -197,6 +197,24 @@ bd_jws_sign (EVP_PKEY *key, const char *kid, const char *typ, GPtrArray *x5c,
                           protected_b64, payload_b64, sig_b64);
 }
 
+char *
+bd_jws_sign_as_hq (JsonNode *payload, const char *typ, EVP_PKEY *key, X509 *cert,
+                   GError **error)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(GPtrArray) x5c = g_ptr_array_new ();
+  g_autofree char *cn = bd_pki_common_name (cert);
+  g_autoptr(GBytes) bytes = NULL;
+  gsize length;
+  char *text;
+
+  json_generator_set_root (gen, payload);
+  text = json_generator_to_data (gen, &length);
+  bytes = g_bytes_new_take (text, length);
+  g_ptr_array_add (x5c, cert);
+  return bd_jws_sign (key, cn != NULL ? cn : "hq", typ, x5c, bytes, error);
+}
+
 static gboolean
 malformed (GError **error, const char *what)
 {
@@ -234,6 +252,7 @@ parse_header (BdJws *jws, GBytes *header_bytes, const char *expected_typ, GError
   if (length > MAX_HEADER || memchr (data, '\0', length) != NULL ||
       !g_utf8_validate (data, (gssize) length, NULL) ||
       !json_parser_load_from_data (parser, data, (gssize) length, NULL) ||
+      json_parser_get_root (parser) == NULL ||  /* empty text parses to no root */
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return malformed (error, "the protected header is not a JSON object");
   h = json_node_get_object (json_parser_get_root (parser));
@@ -311,6 +330,7 @@ bd_jws_parse (const char *text, gsize length, const char *expected_typ, GError *
 
   if (memchr (text, '\0', length) != NULL || !g_utf8_validate (text, (gssize) length, NULL) ||
       !json_parser_load_from_data (parser, text, (gssize) length, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return (malformed (error, "not a JSON object"), NULL);
   o = json_node_get_object (json_parser_get_root (parser));

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -50,6 +51,15 @@ char    *bd_jws_sign   (EVP_PKEY     *key,
                         GPtrArray    *x5c,
                         GBytes       *payload,
                         GError      **error);
+
+/* HQ's documents: signs @payload (serialized here) with HQ's
+ * document-signing @key, `kid` the commonName of @cert and @cert alone in
+ * `x5c`. */
+char    *bd_jws_sign_as_hq (JsonNode     *payload,
+                            const char   *typ,
+                            EVP_PKEY     *key,
+                            X509         *cert,
+                            GError      **error);
 
 /* Parses @text (a flattened JWS, at most @length bytes, not necessarily
  * NUL-terminated) and checks the header rules, including `typ` against

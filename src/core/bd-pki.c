@@ -286,11 +286,12 @@ add_ext (X509 *cert, X509 *issuer, int nid, const char *value)
   return ok == 1;
 }
 
-X509 *
-bd_pki_issue (EVP_PKEY *subject_key, const char *cn, BdCertPurpose purpose,
-              const char *dns_name, X509 *issuer, EVP_PKEY *issuer_key, guint64 serial,
-              int days, GError **error)
+static X509 *
+issue (EVP_PKEY *subject_key, const char *cn, gint64 epoch, BdCertPurpose purpose,
+       const char *dns_name, X509 *issuer, EVP_PKEY *issuer_key, guint64 serial, int days,
+       GError **error)
 {
+  char epoch_text[24];
   g_autoptr(X509) cert = X509_new ();
   X509 *signer_cert;
   X509_NAME *name;
@@ -304,6 +305,10 @@ bd_pki_issue (EVP_PKEY *subject_key, const char *cn, BdCertPurpose purpose,
        ASN1_INTEGER_set_uint64 (X509_get_serialNumber (cert), serial) == 1 &&
        X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8, (const guint8 *) cn, -1, -1,
                                    0) == 1 &&
+       (epoch <= 0 ||
+        (g_snprintf (epoch_text, sizeof epoch_text, "%" G_GINT64_FORMAT, epoch) > 0 &&
+         X509_NAME_add_entry_by_txt (name, "serialNumber", MBSTRING_UTF8,
+                                     (const guint8 *) epoch_text, -1, -1, 0) == 1)) &&
        X509_set_issuer_name (cert, issuer != NULL ? X509_get_subject_name (issuer) : name) == 1 &&
        /* An hour back: a desk whose clock runs slightly behind HQ's must
         * still accept a certificate issued just now. */
@@ -351,6 +356,42 @@ bd_pki_issue (EVP_PKEY *subject_key, const char *cn, BdCertPurpose purpose,
   if (!ok || X509_sign (cert, issuer_key, md) <= 0)
     return (ssl_fail (error, "issuing the certificate"), NULL);
   return g_steal_pointer (&cert);
+}
+
+X509 *
+bd_pki_issue (EVP_PKEY *subject_key, const char *cn, BdCertPurpose purpose,
+              const char *dns_name, X509 *issuer, EVP_PKEY *issuer_key, guint64 serial,
+              int days, GError **error)
+{
+  return issue (subject_key, cn, 0, purpose, dns_name, issuer, issuer_key, serial, days, error);
+}
+
+X509 *
+bd_pki_issue_desk (EVP_PKEY *subject_key, const char *desk_id, gint64 epoch, X509 *issuer,
+                   EVP_PKEY *issuer_key, guint64 serial, int days, GError **error)
+{
+  g_return_val_if_fail (epoch > 0, NULL);
+  return issue (subject_key, desk_id, epoch, BD_CERT_DESK, NULL, issuer, issuer_key, serial,
+                days, error);
+}
+
+gint64
+bd_pki_desk_epoch (X509 *cert)
+{
+  X509_NAME *name = X509_get_subject_name (cert);
+  int i = X509_NAME_get_index_by_NID (name, NID_serialNumber, -1);
+  const ASN1_STRING *value;
+  g_autofree char *text = NULL;
+  guint64 epoch;
+
+  if (i < 0)
+    return 1;
+  value = X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, i));
+  text = g_strndup ((const char *) ASN1_STRING_get0_data (value),
+                    (gsize) ASN1_STRING_length (value));
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT32, &epoch, NULL))
+    return 0;
+  return (gint64) epoch;
 }
 
 EVP_PKEY *

@@ -72,6 +72,15 @@ X509     *bd_pki_issue          (EVP_PKEY *subject_key, const char *cn, BdCertPu
                                  const char *dns_name, X509 *issuer, EVP_PKEY *issuer_key,
                                  guint64 serial, int days, GError **error);
 
+/* A desk certificate: commonName @desk_id and the subject attribute
+ * serialNumber = @epoch (docs/protocol.md, Epochs), clientAuth only. */
+X509     *bd_pki_issue_desk     (EVP_PKEY *subject_key, const char *desk_id, gint64 epoch,
+                                 X509 *issuer, EVP_PKEY *issuer_key, guint64 serial, int days,
+                                 GError **error);
+/* The epoch a desk certificate names: 1 when it names none, 0 when what
+ * it names is not an epoch. */
+gint64    bd_pki_desk_epoch     (X509 *cert);
+
 /* Parses a PEM request and checks its self-signature.  @cn (out): its
  * commonName.  Returns its public key. */
 EVP_PKEY *bd_pki_csr_key        (const char *pem, gssize length, char **cn, GError **error);

@@ -20,6 +20,7 @@ static const gboolean table[BD_PERM_N][4] = {
   [BD_PERM_IMPORT]           = { FALSE, FALSE, FALSE, TRUE  },
   [BD_PERM_EXPORT_PERSONAL]  = { FALSE, FALSE, TRUE,  TRUE  },
   [BD_PERM_OPEN_SHIFT]       = { FALSE, TRUE,  TRUE,  FALSE },
+  [BD_PERM_SYNC]             = { FALSE, FALSE, FALSE, TRUE  },
 };
 
 static const char *perm_names[BD_PERM_N] = {
@@ -31,6 +32,7 @@ static const char *perm_names[BD_PERM_N] = {
   [BD_PERM_IMPORT] = "import data",
   [BD_PERM_EXPORT_PERSONAL] = "export personal data",
   [BD_PERM_OPEN_SHIFT] = "open a shift",
+  [BD_PERM_SYNC] = "configure sync",
 };
 
 BdActor *
@@ -50,6 +52,12 @@ bd_actor_new_cli (void)
   return bd_actor_new (0, "cli", BD_ROLE_ADMIN);
 }
 
+BdActor *
+bd_actor_new_sync (void)
+{
+  return bd_actor_new (-1, "sync", BD_ROLE_ADMIN);
+}
+
 void
 bd_actor_free (BdActor *actor)
 {
@@ -66,6 +74,8 @@ bd_actor_audit_name (const BdActor *actor)
     return g_strdup ("nobody");
   if (actor->officer_id == 0)
     return g_strdup ("cli");
+  if (actor->officer_id < 0)
+    return g_strdup (actor->username);
   return g_strdup_printf ("officer:%" G_GINT64_FORMAT, actor->officer_id);
 }
 

@@ -31,6 +31,7 @@ typedef enum {
   BD_PERM_IMPORT,           /* crossings history, local watchlists */
   BD_PERM_EXPORT_PERSONAL,  /* everything held on one traveller */
   BD_PERM_OPEN_SHIFT,       /* work at this desk */
+  BD_PERM_SYNC,             /* enrol with HQ, carry batches and receipts */
   BD_PERM_N
 } BdPermission;
 
@@ -43,6 +44,8 @@ typedef struct {
 } BdActor;
 
 BdActor     *bd_actor_new_cli      (void);
+/* The desk's background sync: acts as the desk itself, audited as "sync". */
+BdActor     *bd_actor_new_sync     (void);
 BdActor     *bd_actor_new          (gint64 officer_id, const char *username, BdRole role);
 void         bd_actor_free         (BdActor *actor);
 /* "officer:ID" or "cli": the actor as the audit log names it.  Owned by the caller. */

@@ -13,7 +13,19 @@ G_DEFINE_QUARK (bd-shift-error-quark, bd_shift_error)
 #define SHIFT_SELECT \
   "SELECT s.id, s.officer_id, o.username, s.desk, s.lane, s.opened, s.closed, s.close_note, " \
   "       so.username, s.signed_off_at, s.signoff_note, " \
-  "       (SELECT count(*) FROM crossings c WHERE c.shift_id = s.id) " \
+  "       (SELECT count(*) FROM crossings c WHERE c.shift_id = s.id), " \
+  "       (SELECT count(*) FROM crossings c WHERE c.shift_id = s.id " \
+  "        AND c.checks LIKE '%\"state\":\"block\"%'), " \
+  "       (SELECT count(*) FROM crossings c WHERE c.shift_id = s.id " \
+  "        AND c.override_by IS NOT NULL), " \
+  "       (SELECT count(*) FROM outbox ob LEFT JOIN batches bt " \
+  "        ON bt.epoch = ob.batch_epoch AND bt.seq = ob.batch_seq " \
+  "        WHERE (ob.batch_seq IS NULL OR bt.receipt IS NULL) " \
+  "        AND ((ob.kind = 'shift' AND ob.ref_id = s.id) " \
+  "         OR (ob.kind = 'crossing' AND ob.ref_id IN " \
+  "             (SELECT c.id FROM crossings c WHERE c.shift_id = s.id)) " \
+  "         OR (ob.kind = 'amendment' AND ob.ref_id IN (SELECT a.id FROM amendments a " \
+  "             JOIN crossings c ON c.id = a.crossing_id WHERE c.shift_id = s.id)))) " \
   "FROM shifts s JOIN officers o ON o.id = s.officer_id " \
   "LEFT JOIN officers so ON so.id = s.signed_off_by "
 
@@ -69,6 +81,9 @@ shift_from_row (sqlite3_stmt *stmt)
   s->signed_off_at = bd_db_column_dup (stmt, 9);
   s->signoff_note = bd_db_column_dup (stmt, 10);
   s->crossings = sqlite3_column_int64 (stmt, 11);
+  s->alerts = sqlite3_column_int64 (stmt, 12);
+  s->overrides = sqlite3_column_int64 (stmt, 13);
+  s->unsynced = sqlite3_column_int64 (stmt, 14);
   return s;
 }
 
@@ -303,19 +318,81 @@ fail:
   return FALSE;
 }
 
+const char *
+bd_shift_state_to_string (const BdShift *shift)
+{
+  if (shift->signed_off_by != NULL)
+    return "signed-off";
+  return shift->closed != NULL ? "closed" : "open";
+}
+
+gboolean
+bd_shift_state_from_string (const char *text, BdShiftState *state)
+{
+  static const char *const names[] = { "any", "open", "closed", "signed-off" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (text, names[i]) == 0)
+      {
+        *state = (BdShiftState) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+bind_optional (sqlite3_stmt *stmt, const char *name, const char *value)
+{
+  if (value != NULL && *value != '\0')
+    sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, name), value, -1,
+                       SQLITE_TRANSIENT);
+}
+
 GPtrArray *
-bd_shift_list (BdDb *db, const BdActor *actor, gint64 limit, GError **error)
+bd_shift_query (BdDb *db, const BdActor *actor, const BdShiftFilter *f, GError **error)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_shift_free);
+  g_autofree char *from = NULL, *to = NULL;
+  guint32 day;
   sqlite3_stmt *stmt;
   int rc;
 
   if (!bd_actor_require (actor, BD_PERM_REVIEW, error))
     return NULL;
-  stmt = bd_db_stmt (db, SHIFT_SELECT "ORDER BY s.opened DESC, s.id DESC LIMIT ?", error);
+  /* Days are UTC, inclusive: a shift belongs to the day it opened. */
+  if (f->from != NULL && *f->from != '\0')
+    {
+      if (!bd_date_parse (f->from, &day))
+        goto bad_date;
+      from = g_strconcat (f->from, "T00:00:00Z", NULL);
+    }
+  if (f->to != NULL && *f->to != '\0')
+    {
+      g_autofree char *next = NULL;
+
+      if (!bd_date_parse (f->to, &day))
+        goto bad_date;
+      next = bd_date_format (day + 1);
+      to = g_strconcat (next, "T00:00:00Z", NULL);
+    }
+  stmt = bd_db_stmt (db, SHIFT_SELECT
+                     "WHERE (:from IS NULL OR s.opened >= :from) "
+                     "AND (:to IS NULL OR s.opened < :to) "
+                     "AND (:desk IS NULL OR s.desk = :desk) "
+                     "AND (:officer IS NULL OR o.username = :officer) "
+                     "AND (:state = 0 OR (:state = 1 AND s.closed IS NULL) "
+                     "     OR (:state = 2 AND s.closed IS NOT NULL AND s.signed_off_by IS NULL) "
+                     "     OR (:state = 3 AND s.signed_off_by IS NOT NULL)) "
+                     "ORDER BY s.opened DESC, s.id DESC LIMIT :limit", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, limit > 0 ? limit : -1);
+  bind_optional (stmt, ":from", from);
+  bind_optional (stmt, ":to", to);
+  bind_optional (stmt, ":desk", f->desk);
+  bind_optional (stmt, ":officer", f->officer);
+  sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":state"), f->state);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":limit"),
+                      f->limit > 0 ? f->limit : -1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (list, shift_from_row (stmt));
   sqlite3_reset (stmt);
@@ -325,6 +402,19 @@ bd_shift_list (BdDb *db, const BdActor *actor, gint64 limit, GError **error)
       return NULL;
     }
   return g_steal_pointer (&list);
+
+bad_date:
+  g_set_error (error, BD_SHIFT_ERROR, BD_SHIFT_ERROR_INVALID,
+               "dates: YYYY-MM-DD, such as 2026-03-01");
+  return NULL;
+}
+
+GPtrArray *
+bd_shift_list (BdDb *db, const BdActor *actor, gint64 limit, GError **error)
+{
+  BdShiftFilter filter = { .limit = limit };
+
+  return bd_shift_query (db, actor, &filter, error);
 }
 
 static void
@@ -353,6 +443,10 @@ bd_shift_to_json (const BdShift *s)
   set_nullable (o, "signed_off_at", s->signed_off_at);
   set_nullable (o, "signoff_note", s->signoff_note);
   json_object_set_int_member (o, "crossings", s->crossings);
+  json_object_set_int_member (o, "alerts", s->alerts);
+  json_object_set_int_member (o, "overrides", s->overrides);
+  json_object_set_int_member (o, "unsynced", s->unsynced);
+  json_object_set_string_member (o, "state", bd_shift_state_to_string (s));
   json_node_take_object (node, o);
   return node;
 }

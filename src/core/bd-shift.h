@@ -37,7 +37,28 @@ typedef struct {
   char *signed_off_at;
   char *signoff_note;
   gint64 crossings;      /* count */
+  gint64 alerts;         /* crossings that met a blocking check */
+  gint64 overrides;      /* admitted over a blocking check */
+  gint64 unsynced;       /* outbox rows (shift, crossings, amendments) without a receipt */
 } BdShift;
+
+typedef enum {
+  BD_SHIFT_STATE_ANY,
+  BD_SHIFT_STATE_OPEN,
+  BD_SHIFT_STATE_CLOSED,       /* closed, not yet signed off */
+  BD_SHIFT_STATE_SIGNED_OFF,
+} BdShiftState;
+
+/* Every member optional (NULL, "" or 0: no condition).  Days are UTC
+ * "YYYY-MM-DD", inclusive, and match the day a shift opened. */
+typedef struct {
+  const char *from;
+  const char *to;
+  const char *desk;      /* "POST/N" */
+  const char *officer;   /* username */
+  BdShiftState state;
+  gint64 limit;          /* <= 0: all */
+} BdShiftFilter;
 
 void       bd_shift_free      (BdShift *shift);
 
@@ -54,6 +75,13 @@ gboolean   bd_shift_sign_off  (BdDb *db, const BdActor *actor, gint64 shift_id,
 BdShift   *bd_shift_get       (BdDb *db, gint64 shift_id, GError **error);
 /* All shifts, newest first; @limit <= 0 for all.  Needs BD_PERM_REVIEW. */
 GPtrArray *bd_shift_list      (BdDb *db, const BdActor *actor, gint64 limit, GError **error);
+/* The shifts @filter selects, newest first.  Needs BD_PERM_REVIEW. */
+GPtrArray *bd_shift_query     (BdDb *db, const BdActor *actor, const BdShiftFilter *filter,
+                               GError **error);
+/* "open", "closed" or "signed-off". */
+const char *bd_shift_state_to_string   (const BdShift *shift);
+/* "any", "open", "closed", "signed-off"; FALSE for anything else. */
+gboolean   bd_shift_state_from_string  (const char *text, BdShiftState *state);
 
 JsonNode  *bd_shift_to_json   (const BdShift *shift);
 /* CONTRACT.md's `shift report --json` object.  Needs BD_PERM_REVIEW, or

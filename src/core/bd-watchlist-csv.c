@@ -514,10 +514,13 @@ bd_watchlist_looks_signed (const char *data, gsize length)
     p += 3;
   while (p < end && g_ascii_isspace (*p))
     p++;
+  /* A JSON object is never a CSV (whose header starts "list," or a
+   * column name): the JWS members come first but the signature after a
+   * payload of any size, so only the first ones are looked for. */
   if (p < end && *p == '{')
     {
       g_autofree char *text = g_strndup (p, MIN ((gsize) (end - p), 1u << 16));
-      return strstr (text, "\"payload\"") != NULL && strstr (text, "\"signature\"") != NULL;
+      return strstr (text, "\"payload\"") != NULL || strstr (text, "\"protected\"") != NULL;
     }
   for (; p < end && !g_ascii_isspace (*p); p++)
     {

@@ -39,13 +39,7 @@ bd_watchlist_delta_make (gint64 from, gint64 to, const char *published, GPtrArra
                          GError **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) x5c = g_ptr_array_new ();
-  g_autoptr(GBytes) payload = NULL;
-  g_autofree char *cn = bd_pki_common_name (cert);
-  gsize length;
-  char *text;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "from");
@@ -79,11 +73,7 @@ bd_watchlist_delta_make (gint64 from, gint64 to, const char *published, GPtrArra
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, &length);
-  payload = g_bytes_new_take (text, length);
-  g_ptr_array_add (x5c, cert);
-  return bd_jws_sign (key, cn != NULL ? cn : "hq", BD_JWS_TYP_WATCHLIST, x5c, payload, error);
+  return bd_jws_sign_as_hq (root, BD_JWS_TYP_WATCHLIST, key, cert, error);
 }
 
 static gboolean
@@ -189,6 +179,7 @@ bd_watchlist_delta_verify (const char *text, gsize length, X509 *ca, GError **er
     return NULL;
   data = g_bytes_get_data (jws->payload, &size);
   if (!json_parser_load_from_data (parser, data, (gssize) size, NULL) ||
+      json_parser_get_root (parser) == NULL ||  /* empty text parses to no root */
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return (invalid (error, "the payload is not a JSON object"), NULL);
   p = json_node_get_object (json_parser_get_root (parser));

@@ -9,6 +9,7 @@
 #include "bd-application.h"
 #include "bd-db.h"
 #include "bd-desk-context.h"
+#include "bd-sync.h"
 #include "bd-window.h"
 
 struct _BdApplication {
@@ -17,6 +18,7 @@ struct _BdApplication {
   char *db_path;
   BdDeskContext *context;
   GSettings *settings;   /* NULL when the schema is not installed */
+  BdSyncService *sync;
   char *reader_path;     /* --reader, else the reader-device setting */
   BdMrzReader *reader;
   gint64 last_activity;
@@ -30,6 +32,7 @@ bd_application_handle_local_options (GApplication *app, GVariantDict *options)
   BdApplication *self = BD_APPLICATION (app);
   const char *db = NULL;
   const char *reader = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (g_variant_dict_lookup (options, "version", "b", NULL))
     {
@@ -48,6 +51,11 @@ bd_application_handle_local_options (GApplication *app, GVariantDict *options)
                     "`borderdesk-admin init` first\n"), self->db_path);
       return 3;
     }
+  if (!bd_sync_check_key_files (self->db_path, &error))
+    {
+      g_printerr ("borderdesk: %s\n", error->message);
+      return 3;
+    }
   return -1;
 }
 
@@ -58,6 +66,7 @@ static const struct {
   { "win.lock", { "<Control>l", NULL } },
   { "win.logout", { "<Control><Shift>q", NULL } },
   { "win.close-shift", { "<Control><Shift>w", NULL } },
+  { "win.supervisor", { "<Control>u", NULL } },
 };
 
 /* Every event passes here first: key presses and clicks count as activity
@@ -124,6 +133,13 @@ bd_application_activate (GApplication *app)
           if (*self->reader_path == '\0')
             g_clear_pointer (&self->reader_path, g_free);
         }
+      /* The first round a few seconds in: start-up stays fast. */
+      self->sync = bd_sync_service_new (self->db_path,
+                                        self->settings != NULL
+                                        ? g_settings_get_uint (self->settings, "sync-interval")
+                                        : 60);
+      bd_window_set_sync (BD_WINDOW (window), self->sync);
+      bd_sync_service_start (self->sync, 3);
       if (self->reader_path != NULL)
         {
           self->reader = bd_mrz_reader_new (self->reader_path);
@@ -142,6 +158,7 @@ bd_application_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->reader);
+  g_clear_object (&self->sync);
   g_free (self->reader_path);
   g_free (self->db_path);
   G_OBJECT_CLASS (bd_application_parent_class)->finalize (object);

@@ -8,10 +8,13 @@
 #include "bd-date.h"
 #include "bd-db.h"
 #include "bd-desk-context.h"
+#include "bd-desk-context-private.h"
 #include "bd-history.h"
+#include "bd-history-remote.h"
 #include "bd-officer.h"
 #include "bd-post.h"
 #include "bd-shift.h"
+#include "bd-sync.h"
 #include "bd-watchlist.h"
 
 struct _BdDeskContext {
@@ -26,6 +29,7 @@ struct _BdDeskContext {
   char *desk_id;
   char *watchlist;    /* what the header says of the loaded lists */
   gint64 shift;
+  GHashTable *hq_history;  /* document -> "" (HQ answered) or why not; this session */
 };
 
 G_DEFINE_FINAL_TYPE (BdDeskContext, bd_desk_context, G_TYPE_OBJECT)
@@ -113,6 +117,8 @@ bd_desk_preview_free (BdDeskPreview *p)
     return;
   g_clear_pointer (&p->checks, g_ptr_array_unref);
   g_clear_pointer (&p->history, json_array_unref);
+  g_free (p->document);
+  bd_history_source_clear (&p->source);
   g_free (p);
 }
 
@@ -156,14 +162,10 @@ make_core_request (const BdDeskRequest *r, BdCrossingRequest *req, BdMrz **mrz)
  * task's work under the lock, and returns its result.  Each task's data
  * starts with a Job naming that work. */
 
-/* Returns the task's result, or NULL with @error set.  A task with no
- * pointer result (result_free NULL) returns its data for "done". */
-typedef gpointer (*DbWork) (BdDb *db, gpointer task_data, GError **error);
-
-typedef struct {
-  DbWork work;
-  GDestroyNotify result_free;   /* NULL: a boolean task */
-} Job;
+/* The work and the job are declared in bd-desk-context-private.h, so other
+ * files can add calls. */
+typedef BdDeskWork DbWork;
+typedef BdDeskJob Job;   /* result_free NULL: a boolean task */
 
 static void
 job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
@@ -481,6 +483,45 @@ crossing_data_new (BdDeskContext *self, DbWork work, GDestroyNotify result_free,
   return d;
 }
 
+static int
+compare_newest_first (gconstpointer a, gconstpointer b)
+{
+  JsonObject *x = json_node_get_object (*(JsonNode **) a);
+  JsonObject *y = json_node_get_object (*(JsonNode **) b);
+
+  return -g_strcmp0 (json_object_get_string_member_with_default (x, "time", ""),
+                     json_object_get_string_member_with_default (y, "time", ""));
+}
+
+/* Adds HQ's kept crossings from other desks and posts to @history, all
+ * newest first. */
+static gboolean
+merge_remote_history (BdDb *db, const BdIdentity *id, JsonArray *history, GError **error)
+{
+  g_autoptr(JsonArray) remote = NULL;
+  g_autoptr(GPtrArray) nodes = NULL;
+  GList *all;
+
+  if (id->issuing_state == NULL || id->number == NULL)
+    return TRUE;
+  remote = bd_history_remote_list (db, id->issuing_state, id->number, error);
+  if (remote == NULL)
+    return FALSE;
+  if (json_array_get_length (remote) == 0)
+    return TRUE;
+  nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  all = g_list_concat (json_array_get_elements (history), json_array_get_elements (remote));
+  for (GList *l = all; l != NULL; l = l->next)
+    g_ptr_array_add (nodes, json_node_ref (l->data));
+  g_list_free (all);
+  g_ptr_array_sort (nodes, compare_newest_first);
+  while (json_array_get_length (history) > 0)
+    json_array_remove_element (history, 0);
+  for (guint i = 0; i < nodes->len; i++)
+    json_array_add_element (history, json_node_ref (nodes->pdata[i]));
+  return TRUE;
+}
+
 static gpointer
 preview_work (BdDb *db, gpointer data, GError **error)
 {
@@ -499,8 +540,8 @@ preview_work (BdDb *db, gpointer data, GError **error)
   ok = post != NULL &&
        bd_history_last_direction (db, req.identity.issuing_state, req.identity.number,
                                   &p->has_history, &p->last_was_entry, error) &&
-       bd_history_stay (db, post, req.identity.issuing_state, req.identity.number, bd_today (),
-                        &p->stay, error);
+       bd_history_stay_scoped (db, post, req.identity.issuing_state, req.identity.number,
+                               bd_today (), BD_HISTORY_MERGED, &p->source, &p->stay, error);
   if (ok)
     {
       p->stay_known = TRUE;
@@ -509,7 +550,9 @@ preview_work (BdDb *db, gpointer data, GError **error)
       filter.document_number = req.identity.number;
       filter.limit = 20;
       p->history = bd_crossing_list (db, d->actor, &filter, error);
-      ok = p->history != NULL;
+      ok = p->history != NULL && merge_remote_history (db, &req.identity, p->history, error);
+      if (req.identity.issuing_state != NULL && req.identity.number != NULL)
+        p->document = g_strconcat (req.identity.issuing_state, ":", req.identity.number, NULL);
     }
   bd_identity_clear (&req.identity);
   return ok ? g_steal_pointer (&p) : NULL;
@@ -578,6 +621,28 @@ bd_desk_context_register_finish (BdDeskContext *self, GAsyncResult *result, GPtr
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* For the files that add calls (bd-desk-context-private.h). */
+
+void
+bd_desk_context_start_job (BdDeskContext *self, gpointer source_tag, gpointer data,
+                           GDestroyNotify data_free, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  start_job (self, source_tag, data, data_free, cancellable, callback, user_data);
+}
+
+gpointer
+bd_desk_context_job_data (GAsyncResult *result)
+{
+  return job_data (result);
+}
+
+BdActor *
+bd_desk_context_dup_officer (BdDeskContext *self)
+{
+  return actor_copy (self->officer);
+}
+
 /* Session */
 
 const char *
@@ -621,6 +686,8 @@ bd_desk_context_logout (BdDeskContext *self)
 {
   g_clear_pointer (&self->officer, bd_actor_free);
   self->shift = 0;
+  /* The next officer's guard asks HQ afresh. */
+  g_hash_table_remove_all (self->hq_history);
   g_signal_emit (self, signals[SESSION_CHANGED], 0);
 }
 
@@ -635,6 +702,7 @@ bd_desk_context_finalize (GObject *object)
   g_free (self->desk_id);
   g_free (self->watchlist);
   g_free (self->db_path);
+  g_clear_pointer (&self->hq_history, g_hash_table_unref);
   G_OBJECT_CLASS (bd_desk_context_parent_class)->finalize (object);
 }
 
@@ -655,6 +723,7 @@ static void
 bd_desk_context_init (BdDeskContext *self)
 {
   g_mutex_init (&self->db_lock);
+  self->hq_history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 BdDeskContext *
@@ -664,4 +733,68 @@ bd_desk_context_new (const char *db_path)
 
   self->db_path = g_strdup (db_path);
   return self;
+}
+
+/* History from HQ: its own connection and no lock, so a slow link never
+ * holds the guard's previews or registrations. */
+
+static void
+fetch_history_thread (GTask *task, gpointer source, gpointer task_data,
+                      GCancellable *cancellable)
+{
+  BdDeskContext *self = source;
+  const char *document = task_data;
+  g_autofree char *state = NULL, *number = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdDb) db = NULL;
+
+  if (!bd_document_ref_parse (document, &state, &number))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "not a document reference");
+      return;
+    }
+  db = bd_db_open (self->db_path, BD_DB_OPEN_DEFAULT, &error);
+  if (db == NULL || !bd_sync_fetch_history (db, state, number, 1000, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+bd_desk_context_fetch_history_async (BdDeskContext *self, const char *document,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, bd_desk_context_fetch_history_async);
+  g_task_set_task_data (task, g_strdup (document), g_free);
+  g_task_run_in_thread (task, fetch_history_thread);
+}
+
+gboolean
+bd_desk_context_fetch_history_finish (BdDeskContext *self, GAsyncResult *result,
+                                      GError **error)
+{
+  GError *local = NULL;
+  const char *document = g_task_get_task_data (G_TASK (result));
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &local);
+
+  if (!g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_hash_table_insert (self->hq_history, g_strdup (document),
+                         g_strdup (ok ? "" : local->message));
+  if (local != NULL)
+    g_propagate_error (error, local);
+  return ok;
+}
+
+const char *
+bd_desk_context_get_hq_history (BdDeskContext *self, const char *document, gboolean *asked)
+{
+  const char *outcome = document != NULL ? g_hash_table_lookup (self->hq_history, document)
+                                         : NULL;
+
+  *asked = outcome != NULL;
+  return outcome != NULL && *outcome != '\0' ? outcome : NULL;
 }

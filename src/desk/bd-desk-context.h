@@ -13,6 +13,7 @@
 
 #include "bd-checks.h"
 #include "bd-crossing.h"
+#include "bd-history.h"
 #include "bd-stay.h"
 
 G_BEGIN_DECLS
@@ -47,9 +48,11 @@ typedef struct {
   gboolean stay_known;       /* the rule applies and was computed */
   gboolean stay_applies;     /* FALSE: nationals and exempt nationalities */
   BdStayResult stay;
-  JsonArray *history;        /* crossing objects, newest first */
+  JsonArray *history;        /* crossing objects, newest first; HQ's with "remote": true */
   gboolean has_history;
   gboolean last_was_entry;
+  char *document;            /* "ISSUER:NUMBER" the preview was about, NULL if none */
+  BdHistorySource source;    /* where the stay figures' history came from */
 } BdDeskPreview;
 
 void           bd_desk_preview_free (BdDeskPreview *preview);
@@ -118,5 +121,21 @@ void           bd_desk_context_register_async  (BdDeskContext *self, BdDeskReque
                                                 gpointer user_data);
 char          *bd_desk_context_register_finish (BdDeskContext *self, GAsyncResult *result,
                                                 GPtrArray **checks, GError **error);
+
+/* Asks HQ for @document's history from every post (1 s at most) on a
+ * connection of its own, holding nothing the guard's work waits for; the
+ * answer is kept in the database, and the next preview counts it.
+ * @document: "ISSUER:NUMBER". */
+void           bd_desk_context_fetch_history_async  (BdDeskContext *self, const char *document,
+                                                     GCancellable *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer user_data);
+/* Records the outcome for bd_desk_context_get_hq_history(). */
+gboolean       bd_desk_context_fetch_history_finish (BdDeskContext *self, GAsyncResult *result,
+                                                     GError **error);
+/* Whether HQ was asked about @document in this session (*@asked), and
+ * why it did not answer (NULL when it did). */
+const char    *bd_desk_context_get_hq_history       (BdDeskContext *self, const char *document,
+                                                     gboolean *asked);
 
 G_END_DECLS

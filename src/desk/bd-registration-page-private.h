@@ -9,6 +9,7 @@ struct _BdRegistrationPage {
   BdPage parent_instance;
 
   GCancellable *preview_cancellable;
+  GCancellable *history_cancellable;  /* the question to HQ in flight */
   BdMrz *mrz;                /* the parsed zone, NULL when none is complete */
   char *correction;          /* the corrected zone offered, or NULL */
   gboolean filling;          /* fields being set from the MRZ, not by the guard */
@@ -57,3 +58,6 @@ void bd_registration_page_mark_fields  (BdRegistrationPage *self, const BdMrz *m
 void bd_registration_page_show_checks  (BdRegistrationPage *self, GPtrArray *checks);
 void bd_registration_page_show_stay    (BdRegistrationPage *self, const BdDeskPreview *preview);
 void bd_registration_page_show_history (BdRegistrationPage *self, JsonArray *history);
+/* Says where the stay figures' history came from: all posts (HQ
+ * answered), or this desk (and HQ's open-stays feed) and why. */
+void bd_registration_page_show_source  (BdRegistrationPage *self, const BdDeskPreview *preview);

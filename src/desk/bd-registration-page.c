@@ -178,6 +178,39 @@ build_request (BdRegistrationPage *self)
 /* Previews */
 
 static void
+on_history_fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  bd_desk_context_fetch_history_finish (BD_DESK_CONTEXT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Answered or not: the figures and the source line follow. */
+  request_preview (BD_REGISTRATION_PAGE (user_data));
+}
+
+/* Asks HQ once per document and session, in the background: the guard
+ * keeps typing, and the page refreshes when the answer (or the timeout)
+ * comes. */
+static void
+ask_hq (BdRegistrationPage *self, const char *document)
+{
+  BdDeskContext *context = bd_page_get_context (BD_PAGE (self));
+  gboolean asked;
+
+  if (document == NULL)
+    return;
+  bd_desk_context_get_hq_history (context, document, &asked);
+  if (asked)
+    return;
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  self->history_cancellable = g_cancellable_new ();
+  bd_desk_context_fetch_history_async (context, document, self->history_cancellable,
+                                       on_history_fetched_cb, self);
+}
+
+static void
 on_preview_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
@@ -211,6 +244,8 @@ on_preview_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   bd_registration_page_show_checks (self, p->checks);
   bd_registration_page_show_stay (self, p);
   bd_registration_page_show_history (self, p->history);
+  bd_registration_page_show_source (self, p);
+  ask_hq (self, p->document);
 }
 
 static void
@@ -570,6 +605,8 @@ bd_registration_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->preview_cancellable);
   g_clear_object (&self->preview_cancellable);
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
   g_clear_pointer (&self->mrz, bd_mrz_free);
   g_clear_pointer (&self->correction, g_free);
   G_OBJECT_CLASS (bd_registration_page_parent_class)->dispose (object);

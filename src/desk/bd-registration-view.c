@@ -120,12 +120,17 @@ bd_registration_page_show_history (BdRegistrationPage *self, JsonArray *history)
   for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
     {
       JsonObject *c = json_array_get_object_element (history, i);
-      g_autofree char *text = g_strdup_printf ("%s  %s  %s  %s",
+      gboolean remote = json_object_get_boolean_member_with_default (c, "remote", FALSE);
+      g_autofree char *where = remote
+        /* Translators: a crossing HQ reported from another desk, such as "desk UTO-BET/3". */
+        ? g_strdup_printf (_("· desk %s"), json_object_get_string_member (c, "desk"))
+        : g_strdup ("");
+      g_autofree char *text = g_strdup_printf ("%s  %s  %s  %s  %s",
         json_object_get_string_member_with_default (c, "time", ""),
         json_object_get_string_member_with_default (c, "direction", ""),
         json_object_get_string_member_with_default (c, "decision", ""),
-        json_object_get_string_member_with_default (c, "post", ""));
-      GtkWidget *label = gtk_label_new (text);
+        json_object_get_string_member_with_default (c, "post", ""), where);
+      GtkWidget *label = gtk_label_new (g_strstrip (text));
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       atk_object_set_name (gtk_widget_get_accessible (label), text);
@@ -134,3 +139,36 @@ bd_registration_page_show_history (BdRegistrationPage *self, JsonArray *history)
     }
 }
 
+
+void
+bd_registration_page_show_source (BdRegistrationPage *self, const BdDeskPreview *p)
+{
+  BdDeskContext *context = bd_page_get_context (BD_PAGE (self));
+  g_autofree char *text = NULL, *feed = NULL;
+  const char *why;
+  gboolean asked;
+
+  if (p == NULL || p->document == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->stay_note), "");
+      return;
+    }
+  why = bd_desk_context_get_hq_history (context, p->document, &asked);
+  if (p->source.open_stays_version > 0)
+    /* Translators: part of "History: this desk and HQ's open-stays list of DATE ...". */
+    feed = g_strdup_printf (_(" and HQ's open-stays list of %s"),
+                            p->source.open_stays_published != NULL
+                            ? p->source.open_stays_published : "?");
+  if (asked && why == NULL && p->source.as_of != NULL)
+    /* Translators: the time HQ answered, such as "2026-11-28T14:02:00Z". */
+    text = g_strdup_printf (_("History: all posts, as of %s"), p->source.as_of);
+  else if (!asked)
+    /* Translators: %s is empty or " and HQ's open-stays list of DATE". */
+    text = g_strdup_printf (_("History: this desk%s; asking HQ…"), feed != NULL ? feed : "");
+  else
+    /* Translators: %s as above; the second %s is why HQ did not answer. */
+    text = g_strdup_printf (_("History: this desk%s only: HQ unreachable (%s)"),
+                            feed != NULL ? feed : "", why != NULL ? why : "");
+  gtk_label_set_text (GTK_LABEL (self->stay_note), text);
+  gtk_widget_set_tooltip_text (self->stay_note, text);
+}

@@ -8,6 +8,7 @@
 #include "bd-login-page.h"
 #include "bd-registration-page.h"
 #include "bd-shift-page.h"
+#include "bd-supervisor-page.h"
 #include "bd-window.h"
 
 struct _BdWindow {
@@ -17,17 +18,22 @@ struct _BdWindow {
   GCancellable *cancellable;
 
   BdMrzReader *reader;
+  BdSyncService *sync;
 
   GtkWidget *header;
   GtkWidget *reader_status;
+  GtkWidget *sync_status;
   GtkWidget *watchlist_status;
   GtkWidget *stack;
   GtkWidget *logout_button;
   GtkWidget *close_shift_button;
+  GtkWidget *supervisor_button;
   GtkWidget *login_page;
   GtkWidget *shift_page;
   GtkWidget *registration_page;
   GtkWidget *lock_page;
+  GtkWidget *supervisor_page;
+  GtkWidget *before_supervisor;   /* the page the supervisor page covers, or NULL */
   GtkWidget *locked_over;   /* the page the lock covers, NULL when unlocked */
   gboolean logout_after_close;
   guint idle_source;
@@ -57,6 +63,10 @@ on_session_changed_cb (BdWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (close), user != NULL && shift != 0);
   gtk_widget_set_visible (self->logout_button, user != NULL);
   gtk_widget_set_visible (self->close_shift_button, user != NULL && shift != 0);
+  /* Offered to the roles that may review; the core checks every call. */
+  self->before_supervisor = NULL;
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->supervisor_button), FALSE);
+  gtk_widget_set_visible (self->supervisor_button, bd_desk_context_can_review (self->context));
 
   if (bd_desk_context_get_watchlist (self->context) != NULL)
     {
@@ -108,6 +118,36 @@ on_unlocked_cb (BdWindow *self)
     gtk_widget_grab_focus (GTK_WIDGET (gtk_widget_get_template_child (page,
                                                                       BD_TYPE_REGISTRATION_PAGE,
                                                                       "mrz")));
+}
+
+/* The supervisor page covers whichever page the session shows, and gives
+ * it back untouched (a guard's half-typed traveller included). */
+static void
+on_supervisor_button_toggled_cb (BdWindow *self)
+{
+  gboolean active = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->supervisor_button));
+  GtkStack *stack = GTK_STACK (self->stack);
+
+  if (active && self->before_supervisor == NULL && bd_desk_context_can_review (self->context))
+    {
+      self->before_supervisor = gtk_stack_get_visible_child (stack);
+      gtk_stack_set_visible_child (stack, self->supervisor_page);
+      bd_supervisor_page_reset (BD_SUPERVISOR_PAGE (self->supervisor_page));
+    }
+  else if (!active && self->before_supervisor != NULL)
+    {
+      gtk_stack_set_visible_child (stack, g_steal_pointer (&self->before_supervisor));
+    }
+}
+
+static void
+supervisor_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  BdWindow *self = user_data;
+  GtkToggleButton *button = GTK_TOGGLE_BUTTON (self->supervisor_button);
+
+  if (gtk_widget_get_visible (self->supervisor_button) && self->locked_over == NULL)
+    gtk_toggle_button_set_active (button, !gtk_toggle_button_get_active (button));
 }
 
 static gboolean
@@ -250,6 +290,7 @@ static const GActionEntry actions[] = {
   { "logout", logout_activated },
   { "close-shift", close_shift_activated },
   { "lock", lock_activated },
+  { "supervisor", supervisor_activated },
 };
 
 static void
@@ -267,6 +308,10 @@ bd_window_constructed (GObject *object)
   gtk_stack_add_titled (GTK_STACK (self->stack), self->registration_page, "registration",
                         _("Registration"));
   atk_object_set_name (gtk_widget_get_accessible (self->registration_page), _("Registration"));
+  self->supervisor_page = bd_supervisor_page_new (self->context);
+  gtk_stack_add_titled (GTK_STACK (self->stack), self->supervisor_page, "supervisor",
+                        _("Supervisor"));
+  atk_object_set_name (gtk_widget_get_accessible (self->supervisor_page), _("Supervisor"));
   self->lock_page = bd_lock_page_new (self->context);
   gtk_stack_add_titled (GTK_STACK (self->stack), self->lock_page, "lock", _("Locked"));
   g_signal_connect_object (self->lock_page, "unlocked", G_CALLBACK (on_unlocked_cb), self,
@@ -288,6 +333,9 @@ bd_window_dispose (GObject *object)
   if (self->reader != NULL)
     g_signal_handlers_disconnect_by_data (self->reader, self);
   g_clear_object (&self->reader);
+  if (self->sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync, self);
+  g_clear_object (&self->sync);
   g_clear_object (&self->context);
   G_OBJECT_CLASS (bd_window_parent_class)->dispose (object);
 }
@@ -324,10 +372,13 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/borderdesk/Desk/bd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BdWindow, header);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, reader_status);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, sync_status);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, watchlist_status);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, logout_button);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, close_shift_button);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, supervisor_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_supervisor_button_toggled_cb);
 }
 
 static void
@@ -366,6 +417,37 @@ bd_window_set_reader (BdWindow *self, BdMrzReader *reader)
   g_signal_connect_swapped (reader, "state-changed", G_CALLBACK (on_reader_state_changed_cb),
                             self);
   on_reader_state_changed_cb (self);
+}
+
+static void
+on_sync_status_changed_cb (BdWindow *self)
+{
+  JsonObject *status = bd_sync_service_get_status (self->sync);
+  GtkStyleContext *style = gtk_widget_get_style_context (self->sync_status);
+  g_autofree char *tooltip = NULL, *text = NULL;
+  gboolean warning = FALSE;
+
+  if (status == NULL)
+    return;
+  text = bd_sync_status_describe (status, &tooltip, &warning);
+  gtk_label_set_text (GTK_LABEL (self->sync_status), text);
+  gtk_widget_set_tooltip_text (self->sync_status, tooltip);
+  /* The tooltip is the detail a screen reader should also reach. */
+  atk_object_set_description (gtk_widget_get_accessible (self->sync_status), tooltip);
+  if (warning)
+    gtk_style_context_add_class (style, "check-warning");
+  else
+    gtk_style_context_remove_class (style, "check-warning");
+}
+
+void
+bd_window_set_sync (BdWindow *self, BdSyncService *sync)
+{
+  g_return_if_fail (self->sync == NULL);
+  self->sync = g_object_ref (sync);
+  g_signal_connect_swapped (sync, "status-changed", G_CALLBACK (on_sync_status_changed_cb),
+                            self);
+  on_sync_status_changed_cb (self);
 }
 
 void

@@ -7,6 +7,7 @@
 
 #include "bd-desk-context.h"
 #include "bd-mrz-reader.h"
+#include "bd-sync-service.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,8 @@ void       bd_window_set_reader (BdWindow *self, BdMrzReader *reader);
 /* Covers the page with the lock (idle timeout, or Ctrl+L); nothing typed
  * is lost.  Does nothing when nobody is logged in. */
 void       bd_window_lock (BdWindow *self);
+/* Shows @sync's state in the header bar (last success, pending records,
+ * warnings). */
+void       bd_window_set_sync (BdWindow *self, BdSyncService *sync);
 
 G_END_DECLS

@@ -10,6 +10,8 @@
    to right; in C.UTF-8 the English names that CONTRACT.md promises.
    Locales missing from the system are compiled with localedef into a
    temporary LOCPATH (needs Debian's `locales` package).
+3. The supervisor page (issue 7) in each locale, on demo data: translated,
+   mirrored in Arabic, its charts' numbers in their accessible descriptions.
 
 Usage (Debian's /usr/bin/python3, for pyatspi):
     /usr/bin/python3 tests/i18n/test_i18n.py [--desk PATH] [--locale-dir DIR] [--po-dir DIR]
@@ -18,8 +20,8 @@ Xvfb, under `dbus-run-session` and `timeout`.  Defaults: $BORDERDESK or
 _build/src/desk/borderdesk; $BORDERDESK_LOCALEDIR or _build/po (where meson
 builds <lang>/LC_MESSAGES/borderdesk.mo); the po/ beside this tests/ folder.
 $BORDERDESK_ADMIN is the CLI that sets up the desk databases.  With
-$BD_SCREENSHOT_DIR set, login-ar.png and registration-ar.png are saved
-there.  Output is TAP, ending with "# N passed, N failed".
+$BD_SCREENSHOT_DIR set, login-ar.png, registration-ar.png and
+supervisor-ar.png are saved there.  Output is TAP, ending with "# N passed, N failed".
 """
 
 import argparse
@@ -459,10 +461,11 @@ class Desk:
         check(p.returncode == 0, "borderdesk-admin %s: exit %d: %s"
               % (" ".join(argv), p.returncode, p.stderr.decode("utf-8", "replace").strip()))
 
-    def start(self):
-        self.admin("init", "--post", "UTO-ALP", "--post-name", "Alpha Pass", "--desk", "1")
-        self.admin("officer", "add", "--username", "g1", "--name", "Gina Guard",
-                   "--role", "guard", stdin="guard-one-pass\n")
+    def start(self, init=True):
+        if init:
+            self.admin("init", "--post", "UTO-ALP", "--post-name", "Alpha Pass", "--desk", "1")
+            self.admin("officer", "add", "--username", "g1", "--name", "Gina Guard",
+                       "--role", "guard", stdin="guard-one-pass\n")
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen([self.args.desk, "--db", self.db], env=self.env,
                                          cwd=self.dir, stdout=log, stderr=subprocess.STDOUT,
@@ -587,6 +590,43 @@ def step_registration_page(desk, direction):
     check(desk.proc.poll() is None, "borderdesk died: %s" % desk.output())
 
 
+def step_supervisor_page(desk, direction):
+    """The supervisor page in this locale (issue 7): its names translated, the
+    shifts list on the reading side's start, the charts' numbers in their
+    accessible descriptions.  On demo data, as the demo supervisor."""
+    desk.stop()
+    desk.admin("demo", "seed", "--crossings", "300")
+    desk.start(init=False)
+    set_text(desk.widget(pyatspi.ROLE_TEXT, "Username"), "demo.super")
+    set_text(desk.widget(pyatspi.ROLE_PASSWORD_TEXT, "Password"), "borderdesk-demo")
+    press(desk.widget(pyatspi.ROLE_PUSH_BUTTON, "Log in"))
+    press(desk.widget(pyatspi.ROLE_TOGGLE_BUTTON, "Supervisor"))
+    shifts = desk.widget(pyatspi.ROLE_TABLE, "Shifts")
+    timeline = desk.widget(pyatspi.ROLE_TABLE, "Timeline")
+    desk.widget(pyatspi.ROLE_PUSH_BUTTON, "Sign off")
+    desk.widget(pyatspi.ROLE_PUSH_BUTTON, "Export PDF")
+    if direction == "rtl":
+        check(centre_x(shifts) > centre_x(timeline), "the shifts list is not on the right")
+    else:
+        check(centre_x(shifts) < centre_x(timeline), "the shifts list is not on the left")
+    tab = desk.widget(pyatspi.ROLE_PAGE_TAB, "Statistics")
+    tab.parent.querySelection().selectChild(tab.getIndexInParent())
+    charts = wait_for("the four charts", lambda: len([a for a in walk(desk.app) if a.getRole()
+                                                      == pyatspi.ROLE_CHART]) == 4 and
+                      [a for a in walk(desk.app) if a.getRole() == pyatspi.ROLE_CHART])
+    title = desk.tr("Decisions")
+    decisions = [c for c in charts if c.name == title]
+    check(decisions, "no chart named %r among %r" % (title, [c.name for c in charts]))
+    wait_for("the decisions chart on screen with its numbers",
+             lambda: showing(decisions[0]) and re.search(r"\d", decisions[0].description))
+    print("# %s: %s" % (desk.locale, decisions[0].description))
+    check(desk.tr("Admitted") in decisions[0].description, "the chart's description is not in "
+          "the locale: %r" % decisions[0].description)
+    if desk.lang == "ar":
+        screenshot("supervisor-ar.png")
+    check(desk.proc.poll() is None, "borderdesk died: %s" % desk.output())
+
+
 def main():
     args = parse_args()
     reexec_if_needed()
@@ -624,6 +664,7 @@ def main():
             if not app_ok:
                 tap.skip(what + ", login page", "no app, catalogue or locale")
                 tap.skip(what + ", registration page", "no app, catalogue or locale")
+                tap.skip(what + ", supervisor page", "no app, catalogue or locale")
                 continue
             desk = Desk(args, tmp, lang, name, envs[name])
             try:
@@ -631,8 +672,11 @@ def main():
                             step_login_page, desk, direction):
                     tap.step("%s, %s registration page and mnemonics" % (what, direction),
                              step_registration_page, desk, direction)
+                    tap.step("%s, %s supervisor page and its charts" % (what, direction),
+                             step_supervisor_page, desk, direction)
                 else:
                     tap.skip(what + ", registration page", "the login page failed")
+                    tap.skip(what + ", supervisor page", "the login page failed")
             finally:
                 if tap.failed and desk.output():
                     print("# borderdesk (%s) said:" % name)

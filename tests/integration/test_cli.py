@@ -545,6 +545,50 @@ def register_valid_foreign_passport(t):
 
 
 @test
+def traveller_export_holds_everything_and_is_audited(t):
+    t.desk("g1")
+    rc, first, err = t.register("g1", DEU_MRZ)
+    eq(rc, 0, "register (stderr %r)" % err)
+    rc, second, err = t.register("g1", DEU_MRZ, direction="exit")
+    eq(rc, 0, "register exit (stderr %r)" % err)
+    doc, _, _ = t.json("traveller", "export", "--document", "DEU:" + DEU_NUMBER)
+    eq(sorted(doc), ["amendments", "crossings", "documents", "sync", "traveller"], "keys")
+    eq(doc["traveller"]["surname"], DEU_SURNAME, "surname")
+    eq([c["id"] for c in doc["crossings"]], [first["crossing"], second["crossing"]],
+       "every crossing, oldest first")
+    eq(doc["documents"], [{"code": "P", "issuing_state": "DEU", "number": DEU_NUMBER,
+                           "expiry": "2030-01-31"}], "documents")
+    eq(doc["sync"], {"crossings_at_hq": 0, "crossings_pending": 2}, "sync state")
+    # Audited, without the person's name or document number in the log.
+    con = sqlite3.connect(t.db)
+    rows = con.execute("SELECT object, details FROM audit WHERE action = 'traveller.export'"
+                       ).fetchall()
+    con.close()
+    eq(len(rows), 1, "audit events for the export")
+    check(DEU_SURNAME not in rows[0][1] and DEU_NUMBER not in rows[0][1],
+          "personal data in the audit details: %r" % (rows[0],))
+    rc, out, err = t.run("traveller", "export", "--document", "DEU:NOSUCH1")
+    eq(rc, 1, "unknown document: exit")
+    eq(json.loads(out).get("error") is not None, True, "unknown document: JSON error")
+    rc, out, err = t.run("traveller", "export", "--document", "nonsense")
+    eq(rc, 2, "malformed document: exit")
+
+
+@test
+def key_file_readable_by_others_refused_at_start(t):
+    t.desk("g1")
+    key = os.path.join(t.dir, "desk.key")
+    eq(stat.S_IMODE(os.stat(key).st_mode), 0o600, "desk.key mode after init")
+    os.chmod(key, 0o640)
+    rc, out, err = t.run("crossings", "list", "--json")
+    eq(rc, 3, "a command with a group-readable desk.key: exit")
+    check("chmod 600" in err, "the message says how to fix it: %r" % err)
+    os.chmod(key, 0o600)
+    rc, out, err = t.run("crossings", "list", "--json")
+    eq(rc, 0, "after chmod 600 (stderr %r)" % err)
+
+
+@test
 def register_bad_input(t):
     t.desk("g1")
     rc, doc, _ = t.register("g1", "this is no mrz\n")

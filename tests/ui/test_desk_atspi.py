@@ -3,7 +3,9 @@
 
 A guard logs in, opens a shift, admits a traveller from a typed MRZ, refuses
 a second one with reason C, and admits an expired passport with a
-supervisor's override typed into the dialog on the spot.  Then
+supervisor's override typed into the dialog on the spot.  The guard
+closes the shift and logs out; the supervisor logs in, opens "Supervisor"
+and signs the shift off with a note and a password (issue 7).  Then
 `borderdesk-admin crossings list --json` must show exactly those three
 crossings with the right decisions, and `borderdesk-admin audit verify`
 must exit 0.  Screenshots of the login page and of the registration page
@@ -39,7 +41,7 @@ BUILD = os.path.join(os.path.dirname(os.path.dirname(HERE)), "_build")
 APP = os.environ.get("BORDERDESK", os.path.join(BUILD, "src", "desk", "borderdesk"))
 ADMIN = os.environ.get("BORDERDESK_ADMIN", os.path.join(BUILD, "src", "admin", "borderdesk-admin"))
 
-TOTAL_BUDGET = 110          # seconds for the whole inner run
+TOTAL_BUDGET = 150          # seconds for the whole inner run
 STEP_TIMEOUT = 20           # seconds for any one wait
 CMD_TIMEOUT = 30            # seconds for one CLI command
 
@@ -479,9 +481,9 @@ def step_login_screenshot(world):
     screenshot(world, "login.png")
 
 
-def log_in(world, then_role, then_name):
-    set_text(wait_widget(world, pyatspi.ROLE_TEXT, "Username"), "g1")
-    set_text(wait_widget(world, pyatspi.ROLE_PASSWORD_TEXT, "Password"), PASSWORDS["g1"])
+def log_in(world, then_role, then_name, user="g1"):
+    set_text(wait_widget(world, pyatspi.ROLE_TEXT, "Username"), user)
+    set_text(wait_widget(world, pyatspi.ROLE_PASSWORD_TEXT, "Password"), PASSWORDS[user])
     press(wait_widget(world, pyatspi.ROLE_PUSH_BUTTON, "Log in"))
     wait_widget(world, then_role, then_name)
 
@@ -596,6 +598,38 @@ def step_override(world):
     check_recorded(st, "entry", "admitted")
 
 
+def step_supervisor_signoff(world):
+    """The guard closes the shift and logs out; the supervisor logs in, opens
+    "Supervisor" and signs the shift off with a note and their password."""
+    press(wait_widget(world, pyatspi.ROLE_PUSH_BUTTON, "Close shift"))
+    # The summary's "Close", not the header bar's (which closes the window).
+    summary = wait_for("the shift summary", lambda: [a for a in find_all(world.app,
+                                                                         pyatspi.ROLE_ALERT)])
+    press(wait_for('"Close" in the summary',
+                   lambda: find(summary[0], pyatspi.ROLE_PUSH_BUTTON, "Close")))
+    wait_for("the summary to close", lambda: not find_all(world.app, pyatspi.ROLE_ALERT))
+    press(wait_widget(world, pyatspi.ROLE_PUSH_BUTTON, "Log out"))
+    log_in(world, pyatspi.ROLE_PUSH_BUTTON, "Open shift", user="s1")
+    press(wait_widget(world, pyatspi.ROLE_TOGGLE_BUTTON, "Supervisor"))
+    wait_widget(world, pyatspi.ROLE_TABLE, "Shifts")
+    sign_off = wait_widget(world, pyatspi.ROLE_PUSH_BUTTON, "Sign off")
+    # The newest shift, the guard's closed one, is shown: it can be signed.
+    wait_for('"Sign off" sensitive', lambda: sensitive(sign_off))
+    press(sign_off)
+    set_text(wait_widget(world, pyatspi.ROLE_TEXT, "Sign-off note"), "reviewed on screen")
+    set_text(wait_widget(world, pyatspi.ROLE_PASSWORD_TEXT, "Sign-off password"),
+             PASSWORDS["s1"])
+    press(wait_widget(world, pyatspi.ROLE_PUSH_BUTTON, "Confirm sign-off"))
+
+    def signed():
+        _, out, _ = world.cli("shift", "list", "--json")
+        shifts = json.loads(out)
+        return len(shifts) == 1 and shifts[0]["signed_off_by"] == "s1" and shifts[0]
+    shift = wait_for("the shift signed off by s1 in the database", signed)
+    check(shift["signoff_note"] == "reviewed on screen", "note %r" % shift["signoff_note"])
+    wait_for('"Sign off" no longer sensitive', lambda: not sensitive(sign_off))
+
+
 def check_recorded(st, direction, decision):
     """ "Recorded: entry, admitted": the wording may change, the words not."""
     check(st.startswith("Recorded: ") and direction in st and decision in st,
@@ -676,6 +710,8 @@ def run_steps():
         ("type a valid MRZ, see the checks, Admit", step_admit_valid, False),
         ("refuse a traveller with reason C", step_refuse, False),
         ("admit an expired passport with a supervisor's override", step_override, False),
+        ("a supervisor opens \"Supervisor\" and signs the closed shift off",
+         step_supervisor_signoff, False),
         ("the app is still running and quits", step_quit_app, False),
         ("the database holds exactly the three crossings", step_database, False),
         ("audit verify exits 0", step_audit, False),
