@@ -64,13 +64,16 @@ issue (const char *dir, const char *csr_path, const char *out, const char *store
     }
   if ((ca = bd_pki_load_cert (ca_path, &error)) == NULL ||
       (ca_key = bd_pki_load_key (ca_key_path, &error)) == NULL ||
-      (cert = bd_pki_issue (key, cn, BD_CERT_DESK, NULL, ca, ca_key, bd_hq_serial (),
-                            DESK_DAYS, &error)) == NULL ||
       (store = bd_hq_store_open (dir, store_url, &error)) == NULL)
     return bd_hq_fail (BD_HQ_EXIT_FAILED, error);
+  /* Registered first: the certificate names the epoch it opens
+   * (docs/protocol.md, Epochs).  A certificate that then fails to be
+   * written leaves an epoch without one; issuing again opens the next. */
   key_pem = bd_hq_public_pem (key);
-  if (!bd_pki_save_cert (cert, out, &error) ||
-      !bd_hq_store_desk_register (store, cn, key_pem, now, &epoch, &error))
+  if (!bd_hq_store_desk_register (store, cn, key_pem, now, &epoch, &error) ||
+      (cert = bd_pki_issue_desk (key, cn, epoch, ca, ca_key, bd_hq_serial (), DESK_DAYS,
+                                 &error)) == NULL ||
+      !bd_pki_save_cert (cert, out, &error))
     return bd_hq_fail (BD_HQ_EXIT_FAILED, error);
   printf ("issued %s (epoch %" G_GINT64_FORMAT ") to %s\n", cn, epoch, out);
   return BD_HQ_EXIT_OK;

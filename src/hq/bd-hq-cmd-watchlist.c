@@ -23,6 +23,12 @@ bd_hq_watchlist_signed (BdHqStore *store, const BdHqDir *dir, gint64 since, GErr
 
   if (!bd_hq_store_watchlist_delta (store, since, &to, &published, &added, &removed, error))
     return NULL;
+  if (to == 0)
+    {
+      g_set_error_literal (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NONE_PUBLISHED,
+                           "HQ has published no watchlist yet");
+      return NULL;
+    }
   if (*published == '\0')
     {
       g_free (published);
@@ -67,7 +73,9 @@ export (BdHqStore *store, const char *dir, gint64 since, const char *out)
     return bd_hq_fail (BD_HQ_EXIT_FAILED, error);
   text = bd_hq_watchlist_signed (store, hq, since, &error);
   if (text == NULL)
-    return bd_hq_fail (g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND) ?
+    return bd_hq_fail (error->domain == BD_HQ_STORE_ERROR &&
+                       (error->code == BD_HQ_STORE_ERROR_NOT_FOUND ||
+                        error->code == BD_HQ_STORE_ERROR_NONE_PUBLISHED) ?
                        BD_HQ_EXIT_NO : BD_HQ_EXIT_FAILED, error);
   if (!g_file_set_contents_full (out, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
     return bd_hq_fail (BD_HQ_EXIT_FAILED, error);

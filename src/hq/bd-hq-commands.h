@@ -35,7 +35,8 @@ int bd_hq_fail (int status, const GError *error);
 /* Writes @node to stdout as a JSON document followed by a newline. */
 void bd_hq_print_json (JsonNode *node);
 
-/* The signed watchlist delta from @since to the published version. */
+/* The signed watchlist delta from @since to the published version;
+ * BD_HQ_STORE_ERROR_NONE_PUBLISHED before the first version. */
 char *bd_hq_watchlist_signed (BdHqStore *store, const BdHqDir *dir, gint64 since,
                               GError **error);
 

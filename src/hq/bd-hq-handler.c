@@ -281,6 +281,8 @@ get_watchlist (Request *r)
     return refuse_simple (r, 400, "since", "since is not a version number");
   text = bd_hq_watchlist_signed (r->worker->store, r->worker->server->dir, (gint64) since,
                                  &error);
+  if (text == NULL && g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NONE_PUBLISHED))
+    return refuse_simple (r, 404, "no-watchlist", error->message);
   if (text == NULL)
     return refuse_simple (r, g_error_matches (error, BD_HQ_STORE_ERROR,
                                               BD_HQ_STORE_ERROR_NOT_FOUND) ? 400 : 500,
@@ -288,6 +290,18 @@ get_watchlist (Request *r)
   bd_hq_log ("watchlist", "desk=%s since=%" G_GUINT64_FORMAT " status=200 ms=%.1f", r->desk,
              since, elapsed (r) * 1000);
   reply (r, 200, "application/jose+json", text);
+}
+
+/* "ok" when the store answers. */
+static void
+health (Request *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdHqRows) rows = NULL;
+
+  if (!r->worker->store->klass->exec (r->worker->store, "SELECT 1", 0, NULL, &rows, &error))
+    return refuse_simple (r, 503, "store", error->message);
+  reply (r, 200, "text/plain", "ok\n");
 }
 
 static void
@@ -307,7 +321,7 @@ on_request_cb (struct evhttp_request *req, void *data)
   else if (strcmp (path, "/v1/watchlist") == 0 && get)
     get_watchlist (&r);
   else if (strcmp (path, "/healthz") == 0 && get)
-    reply (&r, 200, "application/json", "{\"status\": \"ok\"}\n");
+    health (&r);
   else if (strcmp (path, "/metrics") == 0 && get)
     {
       g_autofree char *text = bd_hq_metrics_text ();

@@ -41,7 +41,7 @@ check_sender (BdHqStore *store, const BdBatch *batch, X509 *peer, BdHqVerdict *v
   g_autofree char *cn = peer != NULL ? bd_pki_common_name (peer) : NULL;
 
   if (peer != NULL && g_strcmp0 (cn, batch->jws->kid) != 0)
-    return (refuse (v, 403, "wrong-desk", "the certificate is for %s, the batch is signed as %s",
+    return (refuse (v, 403, "kid", "the certificate is for %s, the batch is signed as %s",
                     cn != NULL ? cn : "nobody", batch->jws->kid), FALSE);
   desk = bd_hq_store_desk_get (store, batch->desk, &error);
   if (desk == NULL && g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND))
@@ -57,7 +57,7 @@ check_sender (BdHqStore *store, const BdBatch *batch, X509 *peer, BdHqVerdict *v
     return (refuse (v, 403, "superseded-certificate",
                     "the certificate of %s has been superseded", desk->id), FALSE);
   if (!bd_jws_verify (batch->jws, key, &error))
-    return (refuse (v, 400, "signature", "%s", error->message), FALSE);
+    return (refuse (v, 403, "signature", "%s", error->message), FALSE);
   return TRUE;
 }
 
@@ -112,9 +112,8 @@ bd_hq_ingest (BdHqStore *store, BdHqCommitter *committer, const BdHqDir *dir, co
   batch = bd_batch_parse (body, length, &error);
   if (batch == NULL)
     {
-      refuse (v, 400, g_error_matches (error, BD_BATCH_ERROR, BD_BATCH_ERROR_KID) ? "kid" :
-                      error->domain == BD_JWS_ERROR ? "malformed" : "invalid",
-              "%s", error->message);
+      refuse (v, 400, error->domain == BD_JWS_ERROR ? "malformed" : "invalid", "%s",
+              error->message);
       return;
     }
   v->desk = g_strdup (batch->desk);

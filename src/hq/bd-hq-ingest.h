@@ -19,7 +19,7 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  guint status;          /* HTTP status: 200, 400, 403, 409, 500 */
+  guint status;          /* HTTP status: 200, 400, 403, 409, 500 (docs/protocol.md, 4) */
   const char *error;     /* a short reason code ("gap", "conflict", ...); NULL on 200 */
   char *reason;          /* a sentence for people; NULL on 200 */
   char *receipt;         /* on 200 */

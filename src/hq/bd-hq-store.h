@@ -27,6 +27,7 @@ typedef enum {
   BD_HQ_STORE_ERROR_URL,        /* a --store URL that names no backend */
   BD_HQ_STORE_ERROR_NOT_FOUND,  /* no such desk, reference or version */
   BD_HQ_STORE_ERROR_RETRY,      /* a serialization failure or deadlock: run it again */
+  BD_HQ_STORE_ERROR_NONE_PUBLISHED,  /* no watchlist version yet */
 } BdHqStoreError;
 
 typedef struct _BdHqStore BdHqStore;
