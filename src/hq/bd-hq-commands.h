@@ -40,6 +40,16 @@ void bd_hq_print_json (JsonNode *node);
 char *bd_hq_watchlist_signed (BdHqStore *store, const BdHqDir *dir, gint64 since,
                               GError **error);
 
+/* Whether @document is ISSUER:NUMBER as the protocol writes it. */
+gboolean bd_hq_document_valid (const char *document);
+/* The signed history answer for @document (docs/protocol.md, 8). */
+char *bd_hq_history_signed (BdHqStore *store, const BdHqDir *dir, const char *document,
+                            GError **error);
+/* The signed open-stays delta from @since (docs/protocol.md, 9). */
+char *bd_hq_open_stays_signed (BdHqStore *store, const BdHqDir *dir, gint64 since,
+                               GError **error);
+
+int bd_hq_cmd_history   (const char *dir, int argc, char **argv);
 int bd_hq_cmd_init      (const char *dir, int argc, char **argv);
 int bd_hq_cmd_desk      (const char *dir, int argc, char **argv);
 int bd_hq_cmd_serve     (const char *dir, int argc, char **argv);

@@ -84,10 +84,12 @@ static void
 refuse (Request *r, const BdHqVerdict *v)
 {
   g_autofree char *body = bd_hq_verdict_error_json (v);
+  /* The path without its query: a query may name a document. */
+  const char *path = evhttp_uri_get_path (evhttp_request_get_evhttp_uri (r->req));
 
   bd_hq_metrics_refusal (v->error, elapsed (r));
   bd_hq_log ("refused", "path=%s desk=%s seq=%" G_GINT64_FORMAT " status=%u error=%s ms=%.1f",
-             evhttp_request_get_uri (r->req), r->desk != NULL ? r->desk : "-", v->seq,
+             path != NULL ? path : "-", r->desk != NULL ? r->desk : "-", v->seq,
              v->status, v->error, elapsed (r) * 1000);
   reply (r, v->status, "application/json", body);
 }
@@ -259,36 +261,60 @@ post_batch (Request *r)
   g_thread_pool_push (r->worker->server->verifiers, job, NULL);
 }
 
-static void
-get_watchlist (Request *r)
+/* The query parameter @name of the request, or NULL. */
+static char *
+query_param (Request *r, const char *name)
 {
-  const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri (r->req);
-  const char *query = evhttp_uri_get_query (uri);
+  const char *query = evhttp_uri_get_query (evhttp_request_get_evhttp_uri (r->req));
   struct evkeyvalq params = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  const char *since_text = NULL;
-  guint64 since = 0;
-  gboolean valid;
+  char *value = NULL;
 
   if (query != NULL && evhttp_parse_query_str (query, &params) == 0)
-    since_text = evhttp_find_header (&params, "since");
-  valid = since_text == NULL ||
-          g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL);
-  /* since_text points into params: not used past here. */
+    value = g_strdup (evhttp_find_header (&params, name));
   evhttp_clear_headers (&params);
-  if (!valid)
+  return value;
+}
+
+/* GET /v1/watchlist?since=V and /v1/open-stays?since=V: signed deltas. */
+static void
+get_delta (Request *r, gboolean watchlist)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *since_text = query_param (r, "since");
+  guint64 since = 0;
+
+  if (since_text != NULL &&
+      !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL))
     return refuse_simple (r, 400, "since", "since is not a version number");
-  text = bd_hq_watchlist_signed (r->worker->store, r->worker->server->dir, (gint64) since,
-                                 &error);
+  text = watchlist ?
+    bd_hq_watchlist_signed (r->worker->store, r->worker->server->dir, (gint64) since, &error) :
+    bd_hq_open_stays_signed (r->worker->store, r->worker->server->dir, (gint64) since, &error);
   if (text == NULL && g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NONE_PUBLISHED))
     return refuse_simple (r, 404, "no-watchlist", error->message);
   if (text == NULL)
     return refuse_simple (r, g_error_matches (error, BD_HQ_STORE_ERROR,
                                               BD_HQ_STORE_ERROR_NOT_FOUND) ? 400 : 500,
                           "since", error->message);
-  bd_hq_log ("watchlist", "desk=%s since=%" G_GUINT64_FORMAT " status=200 ms=%.1f", r->desk,
-             since, elapsed (r) * 1000);
+  bd_hq_log (watchlist ? "watchlist" : "open-stays", "desk=%s since=%" G_GUINT64_FORMAT
+             " status=200 ms=%.1f", r->desk, since, elapsed (r) * 1000);
+  reply (r, 200, "application/jose+json", text);
+}
+
+/* GET /v1/history?document=ISSUER:NUMBER.  The document is never logged. */
+static void
+get_history (Request *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *document = query_param (r, "document");
+
+  if (document == NULL || !bd_hq_document_valid (document))
+    return refuse_simple (r, 400, "document", "document is not ISSUER:NUMBER");
+  text = bd_hq_history_signed (r->worker->store, r->worker->server->dir, document, &error);
+  if (text == NULL)
+    return refuse_simple (r, 500, "store", error->message);
+  bd_hq_log ("history", "desk=%s status=200 ms=%.1f", r->desk, elapsed (r) * 1000);
   reply (r, 200, "application/jose+json", text);
 }
 
@@ -319,7 +345,11 @@ on_request_cb (struct evhttp_request *req, void *data)
   else if (strcmp (path, "/v1/batches") == 0 && method == EVHTTP_REQ_POST)
     post_batch (&r);
   else if (strcmp (path, "/v1/watchlist") == 0 && get)
-    get_watchlist (&r);
+    get_delta (&r, TRUE);
+  else if (strcmp (path, "/v1/open-stays") == 0 && get)
+    get_delta (&r, FALSE);
+  else if (strcmp (path, "/v1/history") == 0 && get)
+    get_history (&r);
   else if (strcmp (path, "/healthz") == 0 && get)
     health (&r);
   else if (strcmp (path, "/metrics") == 0 && get)

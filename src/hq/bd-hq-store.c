@@ -8,6 +8,7 @@
 
 #include "bd-hq-config.h"
 #include "bd-hq-store.h"
+#include "bd-history-remote.h"
 #include "bd-watchlist.h"
 #include "bd-watchlist-private.h"
 
@@ -31,7 +32,17 @@ static const char *const schema[] = {
   "CREATE TABLE IF NOT EXISTS crossings ("
   " id TEXT PRIMARY KEY, desk TEXT NOT NULL, epoch BIGINT NOT NULL, seq BIGINT NOT NULL,"
   " post TEXT NOT NULL, day TEXT NOT NULL, direction TEXT NOT NULL, decision TEXT NOT NULL,"
-  " time TEXT NOT NULL, record TEXT NOT NULL)",
+  " time TEXT NOT NULL, document TEXT NOT NULL, record TEXT NOT NULL)",
+  "CREATE INDEX IF NOT EXISTS crossings_document ON crossings (document, time)",
+  /* The open-stays feed (docs/protocol.md, 9): each document's newest
+   * admitted crossing, with the feed version that last changed it. */
+  "CREATE TABLE IF NOT EXISTS open_stays ("
+  " document TEXT PRIMARY KEY, id TEXT NOT NULL, time TEXT NOT NULL,"
+  " direction TEXT NOT NULL, post TEXT NOT NULL, desk TEXT NOT NULL,"
+  " version BIGINT NOT NULL)",
+  "CREATE INDEX IF NOT EXISTS open_stays_version ON open_stays (version)",
+  "CREATE TABLE IF NOT EXISTS feeds (name TEXT PRIMARY KEY, version BIGINT NOT NULL)",
+  "INSERT INTO feeds (name, version) VALUES ('open-stays', 0) ON CONFLICT (name) DO NOTHING",
   "CREATE TABLE IF NOT EXISTS events ("
   " desk TEXT NOT NULL, epoch BIGINT NOT NULL, seq BIGINT NOT NULL, idx BIGINT NOT NULL,"
   " type TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (desk, epoch, seq, idx))",
@@ -412,6 +423,54 @@ insert_rows (BdHqStore *store, const char *head, const char *tail, guint n_colum
   return TRUE;
 }
 
+#define CROSSING_COLUMNS 11
+
+/* The open-stays feed follows each admitted crossing that is newer than
+ * the one kept for its document (batches from several desks arrive in
+ * any order).  The batch's changes take one new feed version; taking it
+ * locks the feed's row until commit, so versions commit in order.
+ * @crossings: the rows just inserted, CROSSING_COLUMNS each. */
+static gboolean
+update_open_stays (BdHqStore *store, GPtrArray *crossings, GError **error)
+{
+  g_autofree char *version = NULL;
+
+  for (guint i = 0; i < crossings->len; i += CROSSING_COLUMNS)
+    {
+      const char *const *c = (const char *const *) crossings->pdata + i;
+      g_autoptr(BdHqRows) kept = NULL;
+
+      /* id, desk, epoch, seq, post, day, direction, decision, time, document, record */
+      if (strcmp (c[7], "admitted") != 0)
+        continue;
+      if (!run (store, &kept, error, "SELECT time, id FROM open_stays WHERE document = $1", 1,
+                c[9]))
+        return FALSE;
+      if (kept->rows->len > 0 &&
+          (strcmp (bd_hq_rows_get (kept, 0, 0), c[8]) > 0 ||
+           (strcmp (bd_hq_rows_get (kept, 0, 0), c[8]) == 0 &&
+            strcmp (bd_hq_rows_get (kept, 0, 1), c[0]) >= 0)))
+        continue;
+      if (version == NULL)
+        {
+          g_autoptr(BdHqRows) v = NULL;
+
+          if (!run (store, &v, error, "UPDATE feeds SET version = version + 1"
+                    " WHERE name = 'open-stays' RETURNING version", 0))
+            return FALSE;
+          version = g_strdup (bd_hq_rows_get (v, 0, 0));
+        }
+      if (!run (store, NULL, error,
+                "INSERT INTO open_stays (document, id, time, direction, post, desk, version)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (document) DO UPDATE SET"
+                " id = excluded.id, time = excluded.time, direction = excluded.direction,"
+                " post = excluded.post, desk = excluded.desk, version = excluded.version",
+                7, c[9], c[0], c[8], c[6], c[4], c[1], version))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Every record of @batch: crossings by their UUID (one crossing whatever
  * batch carries it, stored once), the others by their place in it. */
 static gboolean
@@ -440,15 +499,20 @@ store_records (BdHqStore *store, const BdBatch *batch, const char *epoch, const 
       if (strcmp (type, "crossing") == 0)
         {
           const char *time = json_object_get_string_member (r, "time");
+          JsonObject *doc = json_object_get_object_member (r, "document");
           char *day = g_strndup (time, 10);
+          char *document = g_strdup_printf ("%s:%s",
+                                            json_object_get_string_member (doc, "issuing_state"),
+                                            json_object_get_string_member (doc, "number"));
           const char *row[] = {
             json_object_get_string_member (r, "id"), batch->desk, epoch, seq,
             json_object_get_string_member (r, "post"), day,
             json_object_get_string_member (r, "direction"),
-            json_object_get_string_member (r, "decision"), time, text
+            json_object_get_string_member (r, "decision"), time, document, text
           };
 
           g_ptr_array_add (owned, day);
+          g_ptr_array_add (owned, document);
           for (gsize c = 0; c < G_N_ELEMENTS (row); c++)
             g_ptr_array_add (crossings, (gpointer) row[c]);
         }
@@ -463,10 +527,11 @@ store_records (BdHqStore *store, const BdBatch *batch, const char *epoch, const 
         }
     }
   return insert_rows (store, "INSERT INTO crossings (id, desk, epoch, seq, post, day, direction,"
-                      " decision, time, record) VALUES", " ON CONFLICT (id) DO NOTHING", 10,
-                      crossings, error) &&
+                      " decision, time, document, record) VALUES", " ON CONFLICT (id) DO NOTHING",
+                      11, crossings, error) &&
          insert_rows (store, "INSERT INTO events (desk, epoch, seq, idx, type, record) VALUES",
-                      "", 6, events, error);
+                      "", 6, events, error) &&
+         update_open_stays (store, crossings, error);
 }
 
 /* Inside the write transaction, with the desk row locked. */
@@ -868,5 +933,80 @@ bd_hq_store_watchlist_delta (BdHqStore *store, gint64 since, gint64 *to, char **
   *published = g_strdup (ver->rows->len > 0 ? bd_hq_rows_get (ver, 0, 1) : "");
   *added = g_steal_pointer (&entries);
   *removed = g_strv_builder_end (refs);
+  return TRUE;
+}
+
+/* History and the open-stays feed. */
+
+static GPtrArray *
+remote_crossings (const BdHqRows *rows)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_remote_crossing_free);
+
+  /* document, id, time, direction, post, desk */
+  for (guint i = 0; i < rows->rows->len; i++)
+    {
+      const char *document = bd_hq_rows_get (rows, i, 0);
+      const char *colon = strchr (document, ':');
+      g_autofree char *issuer = g_strndup (document, colon != NULL ? colon - document : 0);
+
+      g_ptr_array_add (out, bd_remote_crossing_new (bd_hq_rows_get (rows, i, 1), issuer,
+                                                    colon != NULL ? colon + 1 : document,
+                                                    bd_hq_rows_get (rows, i, 2),
+                                                    strcmp (bd_hq_rows_get (rows, i, 3),
+                                                            "entry") == 0,
+                                                    bd_hq_rows_get (rows, i, 4),
+                                                    bd_hq_rows_get (rows, i, 5)));
+    }
+  return out;
+}
+
+GPtrArray *
+bd_hq_store_history (BdHqStore *store, const char *document, GError **error)
+{
+  g_autoptr(BdHqRows) rows = NULL;
+
+  if (!run (store, &rows, error,
+            "SELECT document, id, time, direction, post, desk FROM crossings"
+            " WHERE document = $1 AND decision = 'admitted' ORDER BY time, id", 1, document))
+    return NULL;
+  return remote_crossings (rows);
+}
+
+gboolean
+bd_hq_store_open_stays (BdHqStore *store, gint64 since, gint64 *to, GPtrArray **open,
+                        GStrv *closed, GError **error)
+{
+  g_autoptr(BdHqRows) rows = NULL;
+  g_autoptr(GStrvBuilder) gone = g_strv_builder_new ();
+  char s[24], w[24];
+
+  /* W first: rows of versions above it are left for the next delta. */
+  if (!scalar (store, to, error, "SELECT version FROM feeds WHERE name = 'open-stays'"))
+    return FALSE;
+  if (since < 0 || since > *to)
+    {
+      g_set_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND,
+                   "no open-stays version %" G_GINT64_FORMAT " (the latest is %" G_GINT64_FORMAT
+                   ")", since, *to);
+      return FALSE;
+    }
+  if (!run (store, &rows, error,
+            "SELECT document, id, time, direction, post, desk FROM open_stays"
+            " WHERE version > $1 AND version <= $2 AND direction = 'entry' ORDER BY document",
+            2, num (s, since), num (w, *to)))
+    return FALSE;
+  *open = remote_crossings (rows);
+  g_clear_pointer (&rows, bd_hq_rows_free);
+  if (!run (store, &rows, error,
+            "SELECT document FROM open_stays WHERE version > $1 AND version <= $2"
+            " AND direction <> 'entry' ORDER BY document", 2, s, w))
+    {
+      g_clear_pointer (open, g_ptr_array_unref);
+      return FALSE;
+    }
+  for (guint i = 0; i < rows->rows->len; i++)
+    g_strv_builder_add (gone, bd_hq_rows_get (rows, i, 0));
+  *closed = g_strv_builder_end (gone);
   return TRUE;
 }

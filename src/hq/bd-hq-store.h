@@ -169,4 +169,15 @@ gboolean   bd_hq_store_watchlist_delta        (BdHqStore *store, gint64 since, g
                                                char **published, GPtrArray **added,
                                                GStrv *removed, GError **error);
 
+/* History (docs/protocol.md, 8): the admitted crossings of @document
+ * ("ISSUER:NUMBER") from every desk, oldest first (BdRemoteCrossing *). */
+GPtrArray *bd_hq_store_history        (BdHqStore *store, const char *document, GError **error);
+
+/* The open-stays feed (docs/protocol.md, 9) from @since to the current
+ * version @to: @open (BdRemoteCrossing *, the entries of documents in the
+ * country) and @closed ("ISSUER:NUMBER" of those who left).
+ * BD_HQ_STORE_ERROR_NOT_FOUND when @since is ahead of HQ. */
+gboolean   bd_hq_store_open_stays     (BdHqStore *store, gint64 since, gint64 *to,
+                                       GPtrArray **open, GStrv *closed, GError **error);
+
 G_END_DECLS

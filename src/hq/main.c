@@ -21,6 +21,7 @@ static const Command commands[] = {
   { "serve", bd_hq_cmd_serve, "run the HTTPS server desks sync with" },
   { "import", bd_hq_cmd_import, "verify and store batch files; write receipt files" },
   { "watchlist", bd_hq_cmd_watchlist, "stage, publish and export watchlist versions" },
+  { "history", bd_hq_cmd_history, "a document's admitted crossings from every desk" },
   { "alerts", bd_hq_cmd_alerts, "list HQ alerts (conflicts, chains going back, revoked desks)" },
   { "report", bd_hq_cmd_report, "crossings by post, desk, day and direction" },
 };
