@@ -186,7 +186,7 @@ class HQ:
     def cli(self, *args, expect=0, store=True):
         argv = [HQ_BIN, "--dir", self.dir] + list(args)
         if store and self.store and args[0] in ("desk", "import", "alerts", "report",
-                                                 "watchlist"):
+                                                 "watchlist", "history"):
             argv += ["--store", self.store]
         return run(argv, expect=expect)
 

@@ -286,6 +286,62 @@ def test_watchlist(hq):
         eq(delta(f.read())["to"], 2, "exported delta")
 
 
+def signed_payload(text, typ, ca):
+    """The payload of an HQ document after checking it as a desk does."""
+    jws = json.loads(text)
+    header = json.loads(b64u_decode(jws["protected"]))
+    eq(header["typ"], typ, "typ")
+    leaf = hqlib.x509.load_der_x509_certificate(hqlib.base64.b64decode(header["x5c"][0]))
+    leaf.public_key().verify(b64u_decode(jws["signature"]),
+                             (jws["protected"] + "." + jws["payload"]).encode())
+    with open(ca, "rb") as f:
+        root = hqlib.x509.load_pem_x509_certificate(f.read())
+    eq(leaf.issuer, root.subject, "signed under HQ's CA")
+    return json.loads(b64u_decode(jws["payload"]))
+
+
+def test_history_and_open_stays(hq):
+    a = Desk(hq, "UTO-ALP/1")
+    b = Desk(hq, "UTO-BET/1")
+    hq.start()
+    entry, refused_one, exit_ = (hqlib.crossing(a.id, 1), hqlib.crossing(a.id, 2),
+                                 hqlib.crossing(b.id, 3))
+    for c, direction, decision in ((entry, "entry", "admitted"), (refused_one, "entry", "refused"),
+                                   (exit_, "exit", "admitted")):
+        c["document"]["number"] = "X1234567"
+        c["direction"], c["decision"] = direction, decision
+    exit_["time"] = "2026-05-09T10:00:00Z"
+    eq(hq.post(a, a.batch([entry, refused_one]))[0], 200, "the entry at UTO-ALP/1")
+    status, text = hq.curl(a, "/v1/open-stays?since=0")
+    p = signed_payload(text, "borderdesk-open-stays+jws", hq.ca)
+    eq([(o["document"], o["id"]) for o in p["open"]], [("UTO:X1234567", entry["id"])],
+       "in the country after the entry")
+    version = p["to"]
+    eq(hq.post(b, b.batch([exit_]))[0], 200, "the exit at UTO-BET/1")
+    p = signed_payload(hq.curl(b, "/v1/open-stays?since=%d" % version)[1],
+                       "borderdesk-open-stays+jws", hq.ca)
+    eq((p["from"], p["open"], p["closed"]), (version, [], ["UTO:X1234567"]), "left")
+    # An older crossing arriving late does not move the feed.
+    late = hqlib.crossing(a.id, 4)
+    late["document"]["number"], late["time"] = "X1234567", "2026-04-01T10:00:00Z"
+    eq(hq.post(a, a.batch([late]))[0], 200, "a late, older entry")
+    p = signed_payload(hq.curl(a, "/v1/open-stays?since=%d" % (version + 1))[1],
+                       "borderdesk-open-stays+jws", hq.ca)
+    eq((p["open"], p["closed"]), ([], []), "nothing changed")
+    eq(hq.curl(a, "/v1/open-stays?since=99")[0], 400, "a version ahead of HQ")
+
+    status, text = hq.curl(a, "/v1/history?document=UTO%3AX1234567")
+    eq(status, 200, "history")
+    p = signed_payload(text, "borderdesk-history+jws", hq.ca)
+    eq([c["id"] for c in p["crossings"]], [late["id"], entry["id"], exit_["id"]],
+       "admitted crossings of every desk, oldest first")
+    eq(hq.curl(a, "/v1/history?document=nonsense")[0], 400, "not ISSUER:NUMBER")
+    eq([c["direction"] for c in hq.json("history", "--document", "UTO:X1234567")["crossings"]],
+       ["entry", "entry", "exit"], "history --json")
+    with open(os.path.join(hq.work, "serve.log")) as f:
+        check("X1234567" not in f.read(), "the document is not in the log")
+
+
 def test_import_files(hq):
     d = Desk(hq, "UTO-ALP/1")
     files = []
@@ -444,6 +500,7 @@ TESTS = [test_sync_records, test_sync_again_no_duplicates, test_tampered_payload
          test_wrong_kid, test_revoked_desk, test_other_ca, test_no_certificate,
          test_tls_versions, test_oversized_body, test_malformed, test_gap, test_conflict,
          test_reissue_new_epoch, test_audit_backwards, test_rate_limit, test_watchlist,
+         test_history_and_open_stays,
          test_import_files, test_metrics_and_health, test_sigterm, test_sigterm_in_flight, test_connection_cap,
          test_client_gone, test_usage]
 
