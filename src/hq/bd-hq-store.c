@@ -427,48 +427,54 @@ insert_rows (BdHqStore *store, const char *head, const char *tail, guint n_colum
 
 /* The open-stays feed follows each admitted crossing that is newer than
  * the one kept for its document (batches from several desks arrive in
- * any order).  The batch's changes take one new feed version; taking it
- * locks the feed's row until commit, so versions commit in order.
- * @crossings: the rows just inserted, CROSSING_COLUMNS each. */
+ * any order: an older one changes nothing).  A batch with admitted
+ * crossings takes one new feed version; taking it locks the feed's row
+ * until commit, so versions commit in order.  @crossings: the rows just
+ * inserted, CROSSING_COLUMNS each:
+ * id, desk, epoch, seq, post, day, direction, decision, time, document, record. */
 static gboolean
 update_open_stays (BdHqStore *store, GPtrArray *crossings, GError **error)
 {
-  g_autofree char *version = NULL;
+  g_autoptr(GHashTable) newest = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(BdHqRows) v = NULL;
+  GHashTableIter iter;
+  gpointer value;
 
+  /* One row a document: one statement cannot update a row twice. */
   for (guint i = 0; i < crossings->len; i += CROSSING_COLUMNS)
     {
       const char *const *c = (const char *const *) crossings->pdata + i;
-      g_autoptr(BdHqRows) kept = NULL;
+      const char *const *kept;
 
-      /* id, desk, epoch, seq, post, day, direction, decision, time, document, record */
       if (strcmp (c[7], "admitted") != 0)
         continue;
-      if (!run (store, &kept, error, "SELECT time, id FROM open_stays WHERE document = $1", 1,
-                c[9]))
-        return FALSE;
-      if (kept->rows->len > 0 &&
-          (strcmp (bd_hq_rows_get (kept, 0, 0), c[8]) > 0 ||
-           (strcmp (bd_hq_rows_get (kept, 0, 0), c[8]) == 0 &&
-            strcmp (bd_hq_rows_get (kept, 0, 1), c[0]) >= 0)))
-        continue;
-      if (version == NULL)
-        {
-          g_autoptr(BdHqRows) v = NULL;
-
-          if (!run (store, &v, error, "UPDATE feeds SET version = version + 1"
-                    " WHERE name = 'open-stays' RETURNING version", 0))
-            return FALSE;
-          version = g_strdup (bd_hq_rows_get (v, 0, 0));
-        }
-      if (!run (store, NULL, error,
-                "INSERT INTO open_stays (document, id, time, direction, post, desk, version)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (document) DO UPDATE SET"
-                " id = excluded.id, time = excluded.time, direction = excluded.direction,"
-                " post = excluded.post, desk = excluded.desk, version = excluded.version",
-                7, c[9], c[0], c[8], c[6], c[4], c[1], version))
-        return FALSE;
+      kept = g_hash_table_lookup (newest, c[9]);
+      if (kept == NULL || strcmp (c[8], kept[8]) > 0 ||
+          (strcmp (c[8], kept[8]) == 0 && strcmp (c[0], kept[0]) > 0))
+        g_hash_table_insert (newest, (gpointer) c[9], (gpointer) c);
     }
-  return TRUE;
+  if (g_hash_table_size (newest) == 0)
+    return TRUE;
+  if (!run (store, &v, error, "UPDATE feeds SET version = version + 1"
+            " WHERE name = 'open-stays' RETURNING version", 0))
+    return FALSE;
+  g_hash_table_iter_init (&iter, newest);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const char *const *c = value;
+      const char *row[] = { c[9], c[0], c[8], c[6], c[4], c[1], bd_hq_rows_get (v, 0, 0) };
+
+      for (gsize k = 0; k < G_N_ELEMENTS (row); k++)
+        g_ptr_array_add (rows, (gpointer) row[k]);
+    }
+  return insert_rows (store, "INSERT INTO open_stays (document, id, time, direction, post, desk,"
+                      " version) VALUES",
+                      " ON CONFLICT (document) DO UPDATE SET id = excluded.id,"
+                      " time = excluded.time, direction = excluded.direction,"
+                      " post = excluded.post, desk = excluded.desk, version = excluded.version"
+                      " WHERE excluded.time > open_stays.time OR (excluded.time = open_stays.time"
+                      " AND excluded.id > open_stays.id)", 7, rows, error);
 }
 
 /* Every record of @batch: crossings by their UUID (one crossing whatever
