@@ -1,5 +1,5 @@
 /* history: what HQ knows of a document's crossings (docs/protocol.md, 8),
- * and the signed documents behind GET /v1/history and /v1/open-stays. */
+ * signed as GET /v1/history answers (bd-hq-history.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,54 +8,6 @@
 #include "bd-history-remote.h"
 #include "bd-hq-commands.h"
 #include "bd-jws.h"
-
-gboolean
-bd_hq_document_valid (const char *document)
-{
-  const char *colon = strchr (document, ':');
-  gsize number;
-
-  if (colon == NULL || colon - document != 3)
-    return FALSE;
-  for (const char *p = document; p < colon; p++)
-    if (!g_ascii_isupper (*p) && *p != '<')
-      return FALSE;
-  number = strlen (colon + 1);
-  if (number == 0 || number > 32)
-    return FALSE;
-  for (const char *p = colon + 1; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '<')
-      return FALSE;
-  return TRUE;
-}
-
-char *
-bd_hq_history_signed (BdHqStore *store, const BdHqDir *dir, const char *document,
-                      GError **error)
-{
-  g_autoptr(GPtrArray) crossings = bd_hq_store_history (store, document, error);
-  g_autofree char *issuer = g_strndup (document, 3);
-  g_autofree char *now = bd_hq_now ();
-
-  if (crossings == NULL)
-    return NULL;
-  return bd_history_answer_make (issuer, document + 4, now, crossings, dir->sign_key,
-                                 dir->sign_cert, error);
-}
-
-char *
-bd_hq_open_stays_signed (BdHqStore *store, const BdHqDir *dir, gint64 since, GError **error)
-{
-  g_autoptr(GPtrArray) open = NULL;
-  g_auto(GStrv) closed = NULL;
-  g_autofree char *now = bd_hq_now ();
-  gint64 to;
-
-  if (!bd_hq_store_open_stays (store, since, &to, &open, &closed, error))
-    return NULL;
-  return bd_open_stays_delta_make (since, to, now, open, (const char *const *) closed,
-                                   dir->sign_key, dir->sign_cert, error);
-}
 
 int
 bd_hq_cmd_history (const char *dir, int argc, char **argv)
