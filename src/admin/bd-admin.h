@@ -36,6 +36,8 @@ int bd_admin_audit     (BdAdmin *admin, int argc, char **argv);
 int bd_admin_demo      (BdAdmin *admin, int argc, char **argv);
 int bd_admin_watchlist (BdAdmin *admin, int argc, char **argv);
 int bd_admin_screen    (BdAdmin *admin, int argc, char **argv);
+int bd_admin_reader    (BdAdmin *admin, int argc, char **argv);
+int bd_admin_finger    (BdAdmin *admin, int argc, char **argv);
 
 /* Helpers shared by the groups (bd-admin-util.c). */
 

@@ -28,6 +28,8 @@ static const struct {
   { "demo", bd_admin_demo, "add synthetic demo data" },
   { "watchlist", bd_admin_watchlist, "import a local watchlist CSV; show the loaded lists" },
   { "screen", bd_admin_screen, "screen one identity against the watchlists" },
+  { "reader", bd_admin_reader, "list the fingerprint readers" },
+  { "finger", bd_admin_finger, "enrol, verify, identify fingerprints; exemptions; purge" },
 };
 
 static void
@@ -49,6 +51,10 @@ main (int argc, char **argv)
   int i = 1, status = BD_EXIT_USAGE;
 
   setlocale (LC_ALL, "");
+  /* GLib's default writer, kept (libfprint's debug log tells test rigs
+   * when a reader awaits a finger), but on stderr: stdout carries the
+   * one JSON document of --json. */
+  g_log_writer_default_set_use_stderr (TRUE);
   /* Everything this tool creates is private to the desk's account. */
   umask (077);
 

@@ -56,6 +56,7 @@ typedef struct {
   const char *note;
   const char *override_reason;
   gint64 time;                 /* unix seconds; 0: now */
+  const BdFingerOutcome *finger;  /* nullable: not captured, no reader (a warning) */
 } BdCrossingRequest;
 
 /* Runs the checks and records the crossing for @officer in their open

@@ -20,6 +20,8 @@ static const gboolean table[BD_PERM_N][4] = {
   [BD_PERM_IMPORT]           = { FALSE, FALSE, FALSE, TRUE  },
   [BD_PERM_EXPORT_PERSONAL]  = { FALSE, FALSE, TRUE,  TRUE  },
   [BD_PERM_OPEN_SHIFT]       = { FALSE, TRUE,  TRUE,  FALSE },
+  /* The admin too: the CLI's reader diagnostics and scripted enrolment. */
+  [BD_PERM_FINGERPRINT]      = { FALSE, TRUE,  TRUE,  TRUE  },
 };
 
 static const char *perm_names[BD_PERM_N] = {
@@ -31,6 +33,7 @@ static const char *perm_names[BD_PERM_N] = {
   [BD_PERM_IMPORT] = "import data",
   [BD_PERM_EXPORT_PERSONAL] = "export personal data",
   [BD_PERM_OPEN_SHIFT] = "open a shift",
+  [BD_PERM_FINGERPRINT] = "handle fingerprints",
 };
 
 BdActor *

@@ -31,6 +31,7 @@ typedef enum {
   BD_PERM_IMPORT,           /* crossings history, local watchlists */
   BD_PERM_EXPORT_PERSONAL,  /* everything held on one traveller */
   BD_PERM_OPEN_SHIFT,       /* work at this desk */
+  BD_PERM_FINGERPRINT,      /* enrol, verify, identify, exempt, purge templates */
   BD_PERM_N
 } BdPermission;
 
