@@ -198,7 +198,8 @@ bd_fingergen_impression (BdFingergen *finger, guint n)
   double tx = clean ? 0 : g_rand_double_range (rand, -18, 18);
   double ty = clean ? 0 : g_rand_double_range (rand, -18, 18);
   double warp = clean ? 0 : g_rand_double_range (rand, 1.0, 3.5);
-  double wp1 = g_rand_double_range (rand, 0, 2 * G_PI), wp2 = g_rand_double_range (rand, 0, 2 * G_PI);
+  double wp1 = g_rand_double_range (rand, 0, 2 * G_PI);
+  double wp2 = g_rand_double_range (rand, 0, 2 * G_PI);
   double pressure = clean ? 0 : g_rand_double_range (rand, -0.35, 0.35);
   double noise = clean ? 4 : g_rand_double_range (rand, 6, 16);
   /* The contact: an ellipse, sometimes off centre so part is missing. */
