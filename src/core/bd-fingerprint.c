@@ -59,6 +59,7 @@ typedef struct {
   GMainContext *caller_context;
   FpDevice *device;
   gulong status_handler;
+  gboolean finger_on;
   int stages;
 } Job;
 
@@ -401,10 +402,20 @@ on_device_finger_status_cb (FpDevice *device, GParamSpec *pspec, gpointer data)
   Job *job = data;
   FpFingerStatusFlags status = fp_device_get_finger_status (device);
 
-  if (status & FP_FINGER_STATUS_NEEDED)
-    emit (job, BD_FINGER_EVENT_PLACE, 0, 0);
-  else if (status & FP_FINGER_STATUS_PRESENT)
-    emit (job, BD_FINGER_EVENT_LIFT, 0, 0);
+  /* One prompt per change: "needed" goes on while the finger lands
+   * (NEEDED | PRESENT), which is no new request. */
+  if (status & FP_FINGER_STATUS_PRESENT)
+    {
+      if (!job->finger_on)
+        emit (job, BD_FINGER_EVENT_LIFT, 0, 0);
+      job->finger_on = TRUE;
+    }
+  else
+    {
+      if (status & FP_FINGER_STATUS_NEEDED)
+        emit (job, BD_FINGER_EVENT_PLACE, 0, 0);
+      job->finger_on = FALSE;
+    }
 }
 
 /* Turns a libfprint error into ours, with libfprint's message. */
