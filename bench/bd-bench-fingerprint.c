@@ -193,7 +193,8 @@ main (int argc, char **argv)
   guint n = env != NULL ? (guint) atoi (env) : 50;
   g_autofree char *dir = g_dir_make_tmp ("bd-bench-fp-XXXXXX", NULL);
   g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr(GPtrArray) fingers = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_fingergen_free);
+  g_autoptr(GPtrArray) fingers =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) bd_fingergen_free);
   g_autoptr(GArray) genuine = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) impostor = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) enrol_ms = g_array_new (FALSE, FALSE, sizeof (double));

@@ -21,19 +21,6 @@
 
 static const char print_text[] = "a serialised print: minutiae 17 42 113 ...";
 
-static gint64
-count (BdTestDesk *t, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (bd_db_handle (t->db), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
 static void
 test_data_key (BdTestDesk *t, gconstpointer data)
 {
@@ -140,7 +127,8 @@ test_store_gallery (BdTestDesk *t, gconstpointer data)
   g_assert_true (bd_template_store (t->db, t->cli, key, &record, &error));
   g_assert_no_error (error);
   g_assert_true (bd_template_exists (t->db, traveller, &error));
-  g_assert_cmpint (count (t, "SELECT count(*) FROM audit WHERE action = 'finger.enroll'"), ==, 1);
+  g_assert_cmpint (bd_test_count (t, "SELECT count(*) FROM audit "
+                                     "WHERE action = 'finger.enroll'"), ==, 1);
 
   loaded = bd_template_load (t->db, key, traveller, "right-index-finger", &driver, &error);
   g_assert_no_error (error);
@@ -233,7 +221,7 @@ test_register_outcomes (BdTestDesk *t, gconstpointer data)
 
     g_assert_no_error (error);
     g_assert_cmpint (finger_row (checks)->state, ==, BD_CHECK_OK);
-    g_assert_cmpint (count (t, "SELECT count(*) FROM finger_templates t JOIN crossings c "
+    g_assert_cmpint (bd_test_count (t, "SELECT count(*) FROM finger_templates t JOIN crossings c "
                                "ON c.id = t.crossing_id AND c.traveller_id = t.traveller_id"),
                      ==, 1);
   }
@@ -281,7 +269,7 @@ test_register_outcomes (BdTestDesk *t, gconstpointer data)
     g_assert_no_error (error);
     g_assert_cmpint (finger_row (checks)->state, ==, BD_CHECK_WARNING);
   }
-  g_assert_cmpint (count (t, "SELECT count(*) FROM finger_exemptions WHERE consent = 1 AND "
+  g_assert_cmpint (bd_test_count (t, "SELECT count(*) FROM finger_exemptions WHERE consent = 1 AND "
                              "crossing_id IS NOT NULL"), ==, 2);
   {
     BdAuditReport report = { 0, };
@@ -326,8 +314,8 @@ test_purge (BdTestDesk *t, gconstpointer data)
   g_assert_true (bd_setting_set (t->db, t->cli, BD_SETTING_FINGER_RETENTION_DAYS, "30", &error));
   g_assert_cmpint (bd_template_purge (t->db, t->cli, &error), ==, 1);
   g_assert_no_error (error);
-  g_assert_cmpint (count (t, "SELECT count(*) FROM finger_templates"), ==, 1);
-  g_assert_cmpint (count (t, "SELECT count(*) FROM audit WHERE action = 'finger.purge' AND "
+  g_assert_cmpint (bd_test_count (t, "SELECT count(*) FROM finger_templates"), ==, 1);
+  g_assert_cmpint (bd_test_count (t, "SELECT count(*) FROM audit WHERE action = 'finger.purge' AND "
                              "details LIKE '%\"templates\":1%'"), ==, 1);
 }
 
