@@ -3,8 +3,11 @@
  * reader asks for a finger (the driver drops early images). */
 #include "config.h"
 
-#include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
+
+#include <fprint.h>
+#include <glib/gstdio.h>
 
 #include "bd-fingergen.h"
 #include "bd-fingerprint.h"
@@ -335,6 +338,205 @@ test_finger_names (void)
   g_assert_false (bd_finger_from_string ("right-nose", &finger));
 }
 
+/* ---- virtual_device: deterministic flows driven by text commands ---- */
+
+typedef struct {
+  BdFingerprint *fp;
+  char *dir;
+  char *socket;
+  GPtrArray *events;
+  GAsyncResult *result;
+} Chip;
+
+static void
+on_chip_event_cb (const BdFingerEvent *event, gpointer data)
+{
+  Chip *c = data;
+
+  if (event->kind == BD_FINGER_EVENT_RETRY)
+    g_ptr_array_add (c->events, g_strdup (bd_finger_event_prompt (event)));
+}
+
+static void
+on_chip_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ((Chip *) data)->result = g_object_ref (result);
+}
+
+/* One command per connection: the driver reads one message and hangs up. */
+static void
+command (Chip *c, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  int fd;
+
+  while ((fd = bd_fingergen_connect (c->socket, &error)) < 0
+         && g_get_monotonic_time () < deadline)
+    {
+      g_clear_error (&error);
+      g_usleep (5000);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpint (write (fd, text, strlen (text)), ==, (gssize) strlen (text));
+  close (fd);
+  /* Let the driver take it before the next connection replaces this one. */
+  g_usleep (20000);
+}
+
+static void
+chip_wait (Chip *c)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (c->result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (c->result);
+}
+
+static void
+chip_set_up (Chip *c, gconstpointer data)
+{
+  g_autoptr(GPtrArray) readers = NULL;
+
+  c->dir = g_dir_make_tmp ("bd-fp-chip-XXXXXX", NULL);
+  c->socket = g_build_filename (c->dir, "virtual-device.socket", NULL);
+  g_unsetenv ("FP_VIRTUAL_IMAGE");
+  g_setenv ("FP_VIRTUAL_DEVICE", c->socket, TRUE);
+  g_setenv ("FP_DRIVERS_WHITELIST", "virtual_device", TRUE);
+  c->fp = bd_fingerprint_new ();
+  readers = bd_fingerprint_list_readers (c->fp);
+  g_assert_cmpuint (readers->len, ==, 1);
+  g_assert_cmpstr (((BdReader *) readers->pdata[0])->driver, ==, "virtual_device");
+  g_assert_true (((BdReader *) readers->pdata[0])->on_chip);
+  c->events = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+chip_tear_down (Chip *c, gconstpointer data)
+{
+  bd_fingerprint_free (c->fp);
+  g_clear_object (&c->result);
+  g_ptr_array_unref (c->events);
+  g_unsetenv ("FP_VIRTUAL_DEVICE");
+  g_unlink (c->socket);
+  g_rmdir (c->dir);
+  g_free (c->socket);
+  g_free (c->dir);
+}
+
+static GBytes *
+chip_enroll (Chip *c, const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *scan = g_strconcat ("SCAN ", id, NULL);
+  GBytes *template;
+
+  bd_fingerprint_enroll_async (c->fp, NULL, 7, NULL, on_chip_event_cb, c, on_chip_done_cb, c);
+  for (int i = 0; i < 5; i++)
+    command (c, scan);
+  chip_wait (c);
+  template = bd_fingerprint_enroll_finish (c->fp, c->result, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&c->result);
+  return template;
+}
+
+/* Verifies @template with the commands @first and @second (nullable). */
+static gboolean
+chip_verify (Chip *c, GBytes *template, const char *first, const char *second, GError **error)
+{
+  gboolean match = FALSE;
+  gboolean ok;
+
+  bd_fingerprint_verify_async (c->fp, NULL, template, NULL, on_chip_event_cb, c,
+                               on_chip_done_cb, c);
+  command (c, first);
+  if (second != NULL)
+    command (c, second);
+  chip_wait (c);
+  ok = bd_fingerprint_verify_finish (c->fp, c->result, &match, error);
+  g_clear_object (&c->result);
+  return ok && match;
+}
+
+static void
+test_chip_flow (Chip *c, gconstpointer data)
+{
+  g_autoptr(GBytes) template = chip_enroll (c, "anna");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (chip_verify (c, template, "SCAN anna", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (chip_verify (c, template, "SCAN boris", NULL, &error));
+  g_assert_no_error (error);
+  /* A retry is a prompt, then the scan goes on. */
+  g_assert_true (chip_verify (c, template, "RETRY 1", "SCAN anna", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->events->len, ==, 1);
+  g_assert_cmpstr (c->events->pdata[0], ==, "Swipe again: too short");
+}
+
+static void
+test_chip_too_hot (Chip *c, gconstpointer data)
+{
+  g_autoptr(GBytes) template = chip_enroll (c, "anna");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hot = g_strdup_printf ("ERROR %d", FP_DEVICE_ERROR_TOO_HOT);
+
+  /* The reader reports itself too hot: a clear message, the reader is
+   * closed, and once it answers again the next verification works. */
+  g_assert_false (chip_verify (c, template, hot, NULL, &error));
+  g_assert_error (error, BD_FINGERPRINT_ERROR, BD_FINGERPRINT_ERROR_TOO_HOT);
+  g_assert_nonnull (strstr (error->message, "too hot"));
+  g_clear_error (&error);
+  g_assert_true (chip_verify (c, template, "SCAN anna", NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_chip_unplug (Chip *c, gconstpointer data)
+{
+  g_autoptr(GBytes) template = chip_enroll (c, "anna");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) readers = NULL;
+
+  g_assert_false (chip_verify (c, template, "UNPLUG", NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_true (g_error_matches (error, BD_FINGERPRINT_ERROR, BD_FINGERPRINT_ERROR_REMOVED)
+                 || g_error_matches (error, BD_FINGERPRINT_ERROR, BD_FINGERPRINT_ERROR_DEVICE));
+  g_clear_error (&error);
+  readers = bd_fingerprint_list_readers (c->fp);
+  g_assert_cmpuint (readers->len, ==, 0);
+  /* No reader now: a clear answer, not a hang. */
+  bd_fingerprint_verify_async (c->fp, NULL, template, NULL, NULL, NULL, on_chip_done_cb, c);
+  chip_wait (c);
+  g_assert_false (bd_fingerprint_verify_finish (c->fp, c->result, NULL, &error));
+  g_assert_error (error, BD_FINGERPRINT_ERROR, BD_FINGERPRINT_ERROR_NO_READER);
+}
+
+/* libfprint 1.94's virtual_device driver arms its command timers with
+ * g_timeout_add, on the global default context rather than the service's,
+ * and leaves them behind when the device goes: each flow runs in a
+ * process of its own so one test's stale timer cannot fire in the next. */
+static void
+in_subprocess (gconstpointer data)
+{
+  void (*body) (Chip *, gconstpointer) = data;
+
+  if (g_test_subprocess ())
+    {
+      Chip c = { 0, };
+
+      chip_set_up (&c, NULL);
+      body (&c, NULL);
+      chip_tear_down (&c, NULL);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -351,5 +553,8 @@ main (int argc, char **argv)
               test_cancel_and_timeout, fixture_tear_down);
   g_test_add ("/fingerprint/device-error", Fixture, NULL, fixture_set_up, test_device_error,
               fixture_tear_down);
+  g_test_add_data_func ("/fingerprint/chip/flow", test_chip_flow, in_subprocess);
+  g_test_add_data_func ("/fingerprint/chip/too-hot", test_chip_too_hot, in_subprocess);
+  g_test_add_data_func ("/fingerprint/chip/unplug", test_chip_unplug, in_subprocess);
   return g_test_run ();
 }

@@ -21,6 +21,7 @@
 G_DEFINE_QUARK (bd-fingerprint-error-quark, bd_fingerprint_error)
 
 #define DEFAULT_TIMEOUT_S 60
+#define MAX_RETRIES 5
 
 struct _BdFingerprint {
   GThread *thread;
@@ -61,6 +62,7 @@ typedef struct {
   gulong status_handler;
   gboolean finger_on;
   int stages;
+  int retries;
 } Job;
 
 typedef struct {
@@ -291,6 +293,16 @@ on_chip (FpDevice *device)
   return !FP_IS_IMAGE_DEVICE (device);
 }
 
+/* An unplugged reader stays in libfprint's list until it is closed. */
+static gboolean
+is_removed (FpDevice *device)
+{
+  gboolean removed = FALSE;
+
+  g_object_get (device, "removed", &removed, NULL);
+  return removed;
+}
+
 typedef struct {
   BdFingerprint *fp;
   GPtrArray *readers;
@@ -306,7 +318,11 @@ list_on_thread (gpointer data)
   for (guint i = 0; i < devices->len; i++)
     {
       FpDevice *device = devices->pdata[i];
-      BdReader *reader = g_new0 (BdReader, 1);
+      BdReader *reader;
+
+      if (is_removed (device))
+        continue;
+      reader = g_new0 (BdReader, 1);
 
       reader->id = g_strdup (fp_device_get_device_id (device));
       reader->driver = g_strdup (fp_device_get_driver (device));
@@ -564,6 +580,40 @@ on_enroll_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_object_unref (task);
 }
 
+static void on_verify_done_cb (GObject *source, GAsyncResult *result, gpointer data);
+static void on_identify_done_cb (GObject *source, GAsyncResult *result, gpointer data);
+
+/* One scan for a verification or a search (again after a retry). */
+static void
+capture (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+
+  if (job->kind == JOB_VERIFY)
+    fp_device_verify (job->device, job->prints->pdata[0], job->cancellable, on_match_cb, job,
+                      NULL, on_verify_done_cb, task);
+  else
+    fp_device_identify (job->device, job->prints, job->cancellable, on_match_cb, job, NULL,
+                        on_identify_done_cb, task);
+}
+
+/* A verification or search that ended on a retry (swipe too short, finger
+ * off centre) scans again, up to MAX_RETRIES times: the match callback has
+ * already told the caller why.  Takes @error when it does. */
+static gboolean
+retried (GTask *task, GError *error)
+{
+  Job *job = g_task_get_task_data (task);
+
+  if (error->domain != FP_DEVICE_RETRY || job->retries >= MAX_RETRIES
+      || g_cancellable_is_cancelled (job->cancellable))
+    return FALSE;
+  job->retries++;
+  g_error_free (error);
+  capture (task);
+  return TRUE;
+}
+
 static void
 on_verify_done_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -572,7 +622,11 @@ on_verify_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   gboolean match = FALSE;
 
   if (!fp_device_verify_finish (FP_DEVICE (source), result, &match, NULL, &error))
-    return job_fail (task, error);
+    {
+      if (!retried (task, error))
+        job_fail (task, error);
+      return;
+    }
   release_on_thread (g_task_get_task_data (task));
   g_task_return_int (task, match ? 1 : 0);
   g_object_unref (task);
@@ -588,7 +642,11 @@ on_identify_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   gssize index = -1;
 
   if (!fp_device_identify_finish (FP_DEVICE (source), result, &match, NULL, &error))
-    return job_fail (task, error);
+    {
+      if (!retried (task, error))
+        job_fail (task, error);
+      return;
+    }
   for (guint i = 0; match != NULL && i < job->prints->len; i++)
     if (fp_print_equal (job->prints->pdata[i], match))
       {
@@ -664,15 +722,16 @@ run_on_thread (GTask *task)
         break;
       }
     case JOB_VERIFY:
+      job->prints = g_ptr_array_new_with_free_func (g_object_unref);
       {
-        g_autoptr(FpPrint) print = load_print (job->device, job->template, &error);
+        FpPrint *print = load_print (job->device, job->template, &error);
 
         if (print == NULL)
           return return_error (task, error);
-        fp_device_verify (job->device, print, job->cancellable, on_match_cb, job, NULL,
-                          on_verify_done_cb, task);
-        break;
+        g_ptr_array_add (job->prints, print);
       }
+      capture (task);
+      break;
     case JOB_IDENTIFY:
       job->prints = g_ptr_array_new_with_free_func (g_object_unref);
       for (guint i = 0; i < job->gallery->len; i++)
@@ -683,8 +742,7 @@ run_on_thread (GTask *task)
             return return_error (task, error);
           g_ptr_array_add (job->prints, print);
         }
-      fp_device_identify (job->device, job->prints, job->cancellable, on_match_cb, job, NULL,
-                          on_identify_done_cb, task);
+      capture (task);
       break;
     default:
       g_assert_not_reached ();
@@ -708,8 +766,9 @@ find_device (BdFingerprint *fp, const char *reader_id)
   GPtrArray *devices = fp_context_get_devices (fp->fp_context);
 
   for (guint i = 0; i < devices->len; i++)
-    if (reader_id == NULL || g_strcmp0 (fp_device_get_device_id (devices->pdata[i]),
-                                        reader_id) == 0)
+    if (!is_removed (devices->pdata[i])
+        && (reader_id == NULL
+            || g_strcmp0 (fp_device_get_device_id (devices->pdata[i]), reader_id) == 0))
       return devices->pdata[i];
   return NULL;
 }
