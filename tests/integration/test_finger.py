@@ -23,6 +23,7 @@ results = []
 
 
 def check(cond, what):
+    what = " ".join(str(what).split())[:300]   # one TAP line
     results.append((bool(cond), what))
     print("%s %d - %s" % ("ok" if cond else "not ok", len(results), what), flush=True)
 
