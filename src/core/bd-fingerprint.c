@@ -36,6 +36,8 @@ struct _BdFingerprint {
 };
 
 typedef enum {
+  JOB_OPEN,
+  JOB_CLOSE,
   JOB_ENROLL,
   JOB_VERIFY,
   JOB_IDENTIFY,
@@ -507,11 +509,13 @@ job_fail (GTask *task, GError *error)
   GError *converted = convert_error (job, error);
 
   /* A reader in trouble is closed, so that the next operation starts
-   * from a fresh open (recovery from TOO_HOT, a protocol error, or an
-   * unplug followed by a replug); the error is returned once it is. */
+   * from a fresh open (a protocol error, or an unplug followed by a
+   * replug); the error is returned once it is.  A hot reader is not in
+   * trouble: it cools while idle, open or not, and refuses until then. */
   if (job->device != NULL && fp_device_is_open (job->device)
       && converted->code != BD_FINGERPRINT_ERROR_CANCELLED
-      && converted->code != BD_FINGERPRINT_ERROR_TIMEOUT)
+      && converted->code != BD_FINGERPRINT_ERROR_TIMEOUT
+      && converted->code != BD_FINGERPRINT_ERROR_TOO_HOT)
     {
       g_object_set_data (G_OBJECT (task), "error", converted);
       fp_device_close (job->device, NULL, on_failed_closed_cb, task);
@@ -707,6 +711,13 @@ run_on_thread (GTask *task)
                                               "the reader is too hot: leave it idle for a few "
                                               "minutes, then try again"));
     }
+  if (job->kind == JOB_OPEN)
+    {
+      release_on_thread (job);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
   job->stages = fp_device_get_nr_enroll_stages (job->device);
   job->status_handler = g_signal_connect (job->device, "notify::finger-status",
                                           G_CALLBACK (on_device_finger_status_cb), job);
@@ -760,6 +771,19 @@ on_open_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   run_on_thread (task);
 }
 
+static void
+on_close_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GTask *task = data;
+  GError *error = NULL;
+
+  if (source != NULL && !fp_device_close_finish (FP_DEVICE (source), result, &error))
+    return job_fail (task, error);
+  release_on_thread (g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
 static FpDevice *
 find_device (BdFingerprint *fp, const char *reader_id)
 {
@@ -803,7 +827,14 @@ start_on_thread (gpointer data)
       g_source_set_callback (job->timeout, on_job_timeout_cb, job, NULL);
       g_source_attach (job->timeout, fp->context);
     }
-  if (fp_device_is_open (device))
+  if (job->kind == JOB_CLOSE)
+    {
+      if (fp_device_is_open (device))
+        fp_device_close (device, job->cancellable, on_close_done_cb, task);
+      else
+        on_close_done_cb (NULL, NULL, task);
+    }
+  else if (fp_device_is_open (device))
     run_on_thread (task);
   else
     fp_device_open (device, job->cancellable, on_open_done_cb, task);
@@ -930,4 +961,30 @@ bd_fingerprint_identify_finish (BdFingerprint *fp, GAsyncResult *result, int *in
     }
   *index = (int) value;
   return TRUE;
+}
+
+void
+bd_fingerprint_open_async (BdFingerprint *fp, const char *reader_id, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  Job *job;
+
+  start (fp, job_new (fp, JOB_OPEN, reader_id, cancellable, NULL, NULL, callback, user_data,
+                      &job));
+}
+
+void
+bd_fingerprint_close_async (BdFingerprint *fp, const char *reader_id, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  Job *job;
+
+  start (fp, job_new (fp, JOB_CLOSE, reader_id, cancellable, NULL, NULL, callback, user_data,
+                      &job));
+}
+
+gboolean
+bd_fingerprint_open_finish (BdFingerprint *fp, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -89,6 +89,23 @@ void           bd_fingerprint_set_timeout  (BdFingerprint *fp, guint seconds);
  * briefly; never call it from the service's own callbacks. */
 GPtrArray     *bd_fingerprint_list_readers (BdFingerprint *fp);
 
+/* Opens reader @reader_id (NULL: the first) ahead of use, or closes it.
+ * Every operation opens its reader when needed and leaves it open; a
+ * reader that failed is closed for a fresh start.  Finish either with
+ * bd_fingerprint_open_finish. */
+void           bd_fingerprint_open_async   (BdFingerprint       *fp,
+                                            const char          *reader_id,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+void           bd_fingerprint_close_async  (BdFingerprint       *fp,
+                                            const char          *reader_id,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean       bd_fingerprint_open_finish  (BdFingerprint *fp, GAsyncResult *result,
+                                            GError **error);
+
 /* Enrols one finger on reader @reader_id (NULL: the first), through all the
  * reader's stages.  @finger is a libfprint FpFinger value. */
 void           bd_fingerprint_enroll_async (BdFingerprint       *fp,
