@@ -63,5 +63,19 @@ bd_test_officer (BdTestDesk *t, const char *username, BdRole role)
   return actor;
 }
 
+/* The single integer @sql (a SELECT count(*)...) returns. */
+static inline gint64
+bd_test_count (BdTestDesk *t, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (bd_db_handle (t->db), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
 #define BD_TEST_ADD(path, func) \
   g_test_add (path, BdTestDesk, NULL, bd_test_desk_setup, func, bd_test_desk_teardown)

@@ -141,6 +141,7 @@ test_role_table (void)
     { BD_PERM_EXPORT_PERSONAL, FALSE, FALSE, TRUE, TRUE },
     { BD_PERM_OPEN_SHIFT, FALSE, TRUE, TRUE, FALSE },
     { BD_PERM_SYNC, FALSE, FALSE, FALSE, TRUE },
+    { BD_PERM_FINGERPRINT, FALSE, TRUE, TRUE, TRUE },
   };
 
   g_assert_cmpint (G_N_ELEMENTS (rows), ==, BD_PERM_N);

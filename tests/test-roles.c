@@ -23,6 +23,7 @@
 #include "bd-shift.h"
 #include "bd-subject-access.h"
 #include "bd-sync.h"
+#include "bd-template.h"
 #include "bd-test-util.h"
 #include "bd-watchlist-delta.h"
 #include "bd-watchlist.h"
@@ -587,6 +588,12 @@ run_open_stays_apply (Fx *f, int who, GError **error)
   return bd_open_stays_apply (f->db, f->actors[who], delta, error);
 }
 
+static gboolean
+run_template_purge (Fx *f, int who, GError **error)
+{
+  return bd_template_purge (f->db, f->actors[who], error) >= 0;
+}
+
 static const Op ops[] = {
   { "post-init", BD_PERM_MANAGE_OFFICERS, { D, D, D, A }, "post.init", NULL,
     prepare_post_init, run_post_init },
@@ -651,6 +658,8 @@ static const Op ops[] = {
     prepare_apply_signed, run_apply_signed },
   { "traveller-export", BD_PERM_EXPORT_PERSONAL, { D, D, A, A }, "traveller.export", NULL,
     NULL, run_traveller_export },
+  { "template-purge", BD_PERM_FINGERPRINT, { D, A, A, A }, "finger.purge", NULL, NULL,
+    run_template_purge },
   { "open-stays-apply", BD_PERM_SYNC, { D, D, D, A }, "history.open-stays", NULL, NULL,
     run_open_stays_apply },
 };

@@ -4,7 +4,10 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include <openssl/crypto.h>
+
 #include "bd-admin.h"
+#include "bd-template.h"
 #include "bd-db.h"
 #include "bd-post.h"
 #include "bd-sync.h"
@@ -27,6 +30,7 @@ bd_admin_init (BdAdmin *admin, int argc, char **argv)
   g_autoptr(BdActor) cli = bd_actor_new_cli ();
   GError *error = NULL;
   gboolean existed;
+  guint8 key[BD_DATA_KEY_SIZE];
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!bd_admin_parse (ctx, &argc, &argv))
@@ -42,11 +46,13 @@ bd_admin_init (BdAdmin *admin, int argc, char **argv)
     }
   existed = g_file_test (admin->db_path, G_FILE_TEST_EXISTS);
   db = bd_db_open (admin->db_path, BD_DB_OPEN_CREATE, &error);
-  /* The desk's Ed25519 key (desk.key, 0600) is made now, so that
-   * enroll-request only has to write the request. */
+  /* The desk's Ed25519 key (desk.key) and its data key (data.key), both
+   * 0600, are made now, so that enroll-request only has to write the
+   * request and the first fingerprint finds its key. */
   if (db != NULL && bd_post_init (db, cli, post, post_name, desk, country, &error) &&
-      bd_sync_ensure_key (db, &error))
+      bd_sync_ensure_key (db, &error) && bd_data_key_load (admin->db_path, TRUE, key, &error))
     {
+      OPENSSL_cleanse (key, sizeof key);
       g_print ("desk %s/%d of %s set up in %s\n", post, desk, post_name, admin->db_path);
       return BD_EXIT_OK;
     }

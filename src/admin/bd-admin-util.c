@@ -7,6 +7,7 @@
 
 #include "bd-admin.h"
 #include "bd-amendment.h"
+#include "bd-template.h"
 #include "bd-crossing.h"
 #include "bd-db.h"
 #include "bd-jws.h"
@@ -186,7 +187,9 @@ bd_admin_fail (GError *error)
       g_error_matches (error, BD_AMENDMENT_ERROR, BD_AMENDMENT_ERROR_INVALID) ||
       g_error_matches (error, BD_AMENDMENT_ERROR, BD_AMENDMENT_ERROR_NOT_FOUND) ||
       g_error_matches (error, BD_PASSWORD_ERROR, BD_PASSWORD_ERROR_WEAK) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA) ||
+      g_error_matches (error, BD_TEMPLATE_ERROR, BD_TEMPLATE_ERROR_INVALID) ||
+      g_error_matches (error, BD_TEMPLATE_ERROR, BD_TEMPLATE_ERROR_NOT_FOUND))
     code = BD_EXIT_USAGE;
   else if (error->domain == BD_ROLE_ERROR ||
            error->domain == BD_SHIFT_ERROR ||

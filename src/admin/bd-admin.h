@@ -45,6 +45,8 @@ int bd_admin_sync      (BdAdmin *admin, int argc, char **argv);
 int bd_admin_batch     (BdAdmin *admin, int argc, char **argv);
 int bd_admin_receipt   (BdAdmin *admin, int argc, char **argv);
 int bd_admin_traveller (BdAdmin *admin, int argc, char **argv);
+int bd_admin_reader    (BdAdmin *admin, int argc, char **argv);
+int bd_admin_finger    (BdAdmin *admin, int argc, char **argv);
 
 /* Helpers shared by the groups (bd-admin-util.c). */
 

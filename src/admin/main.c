@@ -34,6 +34,8 @@ static const struct {
   { "batch", bd_admin_batch, "export pending batches as files for removable media" },
   { "receipt", bd_admin_receipt, "import HQ's receipts for batches carried by hand" },
   { "traveller", bd_admin_traveller, "export everything held on one person (audited)" },
+  { "reader", bd_admin_reader, "list the fingerprint readers" },
+  { "finger", bd_admin_finger, "enrol, verify, identify fingerprints; exemptions; purge" },
 };
 
 static void
@@ -55,6 +57,10 @@ main (int argc, char **argv)
   int i = 1, status = BD_EXIT_USAGE;
 
   setlocale (LC_ALL, "");
+  /* GLib's default writer, kept (libfprint's debug log tells test rigs
+   * when a reader awaits a finger), but on stderr: stdout carries the
+   * one JSON document of --json. */
+  g_log_writer_default_set_use_stderr (TRUE);
   /* Everything this tool creates is private to the desk's account. */
   umask (077);
 

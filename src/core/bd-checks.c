@@ -411,3 +411,56 @@ bd_checks_run_document_scoped (BdDb             *db,
     return FALSE;
   return stay_rule (db, post, identity, direction, day, scope, checks, error);
 }
+
+void
+bd_checks_add_finger (GPtrArray *checks, const BdFingerOutcome *outcome)
+{
+  static const char *const exempt_labels[] = {
+    "under 12", "finger missing", "finger injured", "temporarily impossible",
+  };
+  const char *finger;
+
+  if (outcome == NULL)
+    {
+      bd_checks_add (checks, "fingerprint", BD_CHECK_WARNING, "not captured: no reader");
+      return;
+    }
+  finger = outcome->finger != NULL ? outcome->finger : "finger";
+  switch (outcome->result)
+    {
+    case BD_FINGER_EXEMPT:
+      bd_checks_add (checks, "fingerprint",
+                     outcome->exempt_kind == 3 ? BD_CHECK_WARNING : BD_CHECK_OK,
+                     "exempt (%s): %s%s",
+                     exempt_labels[CLAMP (outcome->exempt_kind, 0, 3)],
+                     outcome->reason != NULL ? outcome->reason : "",
+                     outcome->consent ? "" : " (no consent to the record)");
+      break;
+    case BD_FINGER_ENROLLED:
+      bd_checks_add (checks, "fingerprint", BD_CHECK_OK, "%s enrolled (first prints on file)",
+                     finger);
+      break;
+    case BD_FINGER_VERIFIED:
+      if (outcome->score >= 0)
+        bd_checks_add (checks, "fingerprint", BD_CHECK_OK, "%s verified, score %d", finger,
+                       outcome->score);
+      else
+        bd_checks_add (checks, "fingerprint", BD_CHECK_OK, "%s verified", finger);
+      break;
+    case BD_FINGER_MISMATCH:
+      bd_checks_add (checks, "fingerprint", BD_CHECK_BLOCK,
+                     "%s does not match the prints on file for this traveller", finger);
+      break;
+    case BD_FINGER_OTHER_IDENTITY:
+      bd_checks_add (checks, "fingerprint", BD_CHECK_BLOCK,
+                     "one person, two identities: the %s matches the prints enrolled under "
+                     "document %s", finger,
+                     outcome->other_document != NULL ? outcome->other_document : "another");
+      break;
+    case BD_FINGER_NOT_CAPTURED:
+    default:
+      bd_checks_add (checks, "fingerprint", BD_CHECK_WARNING, "not captured: %s",
+                     outcome->reason != NULL ? outcome->reason : "no reader");
+      break;
+    }
+}

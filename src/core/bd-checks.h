@@ -62,6 +62,34 @@ JsonNode    *bd_checks_to_json      (GPtrArray *checks);
 const char  *bd_check_state_to_string (BdCheckState state);
 const char  *bd_direction_to_string (BdDirection direction);
 
+/* The fingerprint outcome at a crossing, as the capture left it. */
+typedef enum {
+  BD_FINGER_NOT_CAPTURED,    /* no reader configured or connected, or capture abandoned */
+  BD_FINGER_EXEMPT,          /* an exemption instead (bd-template.h's BdExemptKind) */
+  BD_FINGER_ENROLLED,        /* a new traveller: template captured for storage */
+  BD_FINGER_VERIFIED,        /* 1:1 match with the print on file */
+  BD_FINGER_MISMATCH,        /* 1:1 no match */
+  BD_FINGER_OTHER_IDENTITY,  /* 1:N hit under another document */
+} BdFingerResult;
+
+typedef struct {
+  BdFingerResult result;
+  const char *finger;          /* "right-index-finger" */
+  const char *reason;          /* NOT_CAPTURED, EXEMPT: why */
+  int exempt_kind;             /* EXEMPT: BdExemptKind */
+  gboolean consent;            /* EXEMPT: the traveller consented to the record */
+  int score;                   /* VERIFIED, MISMATCH: matcher score, -1 unknown */
+  const char *other_document;  /* OTHER_IDENTITY: "ISSUER:NUMBER" */
+  GBytes *template;            /* ENROLLED: serialised print, stored with the crossing */
+  const char *driver;          /* ENROLLED */
+  const char *quality;         /* ENROLLED: "clean", "retried N" */
+} BdFingerOutcome;
+
+/* The "fingerprint" row for @outcome (NULL: nothing captured, no reader):
+ * not captured and temporary exemptions warn, other exemptions and a
+ * match pass, a mismatch or another identity blocks. */
+void         bd_checks_add_finger   (GPtrArray *checks, const BdFingerOutcome *outcome);
+
 /* Whether the post's stay rule applies to travellers of @nationality: the
  * nationalities its policy names ("*": all), never the post's own. */
 gboolean     bd_checks_stay_applies (BdDb *db, const BdPost *post, const char *nationality);

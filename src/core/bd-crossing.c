@@ -3,12 +3,15 @@
 
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "bd-audit.h"
 #include "bd-cleanup.h"
 #include "bd-crossing.h"
 #include "bd-date.h"
 #include "bd-post.h"
 #include "bd-shift.h"
+#include "bd-template.h"
 #include "bd-uuid.h"
 
 G_DEFINE_QUARK (bd-crossing-error-quark, bd_crossing_error)
@@ -262,6 +265,35 @@ bind_nullable (sqlite3_stmt *stmt, int i, const char *text)
     sqlite3_bind_null (stmt, i);
 }
 
+/* What the capture leaves on file with the crossing: the new template of
+ * an enrolment, or the exemption.  Inside the crossing's transaction. */
+static gboolean
+record_finger (BdDb *db, const BdActor *officer, const BdFingerOutcome *finger,
+               const guint8 *key, gint64 traveller_id, gint64 document_id, gint64 crossing_id,
+               GError **error)
+{
+  if (finger == NULL)
+    return TRUE;
+  if (finger->result == BD_FINGER_ENROLLED && finger->template != NULL)
+    {
+      BdTemplateRecord record = {
+        .traveller_id = traveller_id,
+        .document_id = document_id,
+        .finger = finger->finger,
+        .plain = finger->template,
+        .driver = finger->driver,
+        .quality = finger->quality,
+        .crossing_id = crossing_id,
+      };
+
+      return bd_template_store (db, officer, key, &record, error);
+    }
+  if (finger->result == BD_FINGER_EXEMPT)
+    return bd_exemption_record (db, officer, traveller_id, finger->exempt_kind, finger->reason,
+                                finger->consent, crossing_id, error);
+  return TRUE;
+}
+
 GPtrArray *
 bd_crossing_check (BdDb             *db,
                    const BdActor    *officer,
@@ -305,6 +337,7 @@ bd_crossing_register (BdDb                    *db,
   gint64 when = r->time != 0 ? r->time : bd_clock_now ();
   gint64 shift_id, traveller_id, document_id;
   gboolean overridden = FALSE;
+  guint8 key[BD_DATA_KEY_SIZE] = { 0, };
   sqlite3_stmt *stmt;
 
   if (!bd_actor_require (officer, BD_PERM_REGISTER, error))
@@ -327,6 +360,7 @@ bd_crossing_register (BdDb                    *db,
   if (!bd_checks_run_document_scoped (db, post, &r->identity, r->mrz, r->direction,
                                       bd_day_from_unix (when), r->history, checks, error))
     return NULL;
+  bd_checks_add_finger (checks, r->finger);
   if (checks_out != NULL)
     *checks_out = g_ptr_array_ref (checks);
 
@@ -361,6 +395,9 @@ bd_crossing_register (BdDb                    *db,
   checks_json = bd_checks_to_json (checks);
   checks_text = json_to_string (checks_json, FALSE);
 
+  if (r->finger != NULL && r->finger->result == BD_FINGER_ENROLLED
+      && !bd_data_key_load (bd_db_path (db), TRUE, key, error))
+    return NULL;
   if (!bd_db_begin (db, error))
     return NULL;
   if (!bd_traveller_upsert (db, &r->identity, &traveller_id, &document_id, error))
@@ -403,6 +440,9 @@ bd_crossing_register (BdDb                    *db,
   if (!step_done (db, stmt, "recording the crossing", error))
     goto fail;
 
+  if (!record_finger (db, officer, r->finger, key, traveller_id, document_id,
+                      sqlite3_last_insert_rowid (bd_db_handle (db)), error))
+    goto fail;
   object = g_strdup_printf ("crossing:%s", uuid);
   json_object_set_int_member (details, "shift", shift_id);
   json_object_set_int_member (details, "traveller", traveller_id);
@@ -428,11 +468,13 @@ bd_crossing_register (BdDb                    *db,
       if (!bd_audit_append (db, by, "crossing.override", object, od, error))
         goto fail;
     }
+  OPENSSL_cleanse (key, sizeof key);
   if (!bd_db_commit (db, error))
     return NULL;
   return g_steal_pointer (&uuid);
 
 fail:
+  OPENSSL_cleanse (key, sizeof key);
   bd_db_rollback (db);
   return NULL;
 }

@@ -57,6 +57,7 @@ typedef struct {
   const char *override_reason;
   gint64 time;                 /* unix seconds; 0: now */
   BdHistoryScope history;      /* the stay rule's history; 0: merged with HQ's */
+  const BdFingerOutcome *finger;  /* nullable: not captured, no reader (a warning) */
 } BdCrossingRequest;
 
 /* Runs the checks and records the crossing for @officer in their open

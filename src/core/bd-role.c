@@ -21,6 +21,8 @@ static const gboolean table[BD_PERM_N][4] = {
   [BD_PERM_EXPORT_PERSONAL]  = { FALSE, FALSE, TRUE,  TRUE  },
   [BD_PERM_OPEN_SHIFT]       = { FALSE, TRUE,  TRUE,  FALSE },
   [BD_PERM_SYNC]             = { FALSE, FALSE, FALSE, TRUE  },
+  /* The admin too: the CLI's reader diagnostics and scripted enrolment. */
+  [BD_PERM_FINGERPRINT]      = { FALSE, TRUE,  TRUE,  TRUE  },
 };
 
 static const char *perm_names[BD_PERM_N] = {
@@ -33,6 +35,7 @@ static const char *perm_names[BD_PERM_N] = {
   [BD_PERM_EXPORT_PERSONAL] = "export personal data",
   [BD_PERM_OPEN_SHIFT] = "open a shift",
   [BD_PERM_SYNC] = "configure sync",
+  [BD_PERM_FINGERPRINT] = "handle fingerprints",
 };
 
 BdActor *
