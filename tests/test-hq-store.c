@@ -132,7 +132,7 @@ static gint64
 desk_crossings (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) report = bd_hq_store_report (f->store, &error);
+  g_autoptr(JsonNode) report = bd_hq_store_report (f->store, NULL, NULL, &error);
   JsonArray *desks;
 
   g_assert_no_error (error);

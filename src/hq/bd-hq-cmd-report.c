@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "bd-hq-commands.h"
 #include "bd-hq-store.h"
@@ -10,13 +11,18 @@
  * Returns -1 to go on, else the exit status. */
 static int
 open_store (const char *dir, const char *name, const char *summary, int argc, char **argv,
-            gboolean *json, BdHqStore **store)
+            gboolean *json, char **from, char **to, BdHqStore **store)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
+  g_autofree char *url = NULL, *unused_from = NULL, *unused_to = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, json, "one JSON document", NULL },
     BD_HQ_STORE_OPTION (url),
+    /* report only: the days counted (alerts has no use for them) */
+    { "from", 0, from != NULL ? 0 : G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
+      from != NULL ? from : &unused_from, "first day counted", "YYYY-MM-DD" },
+    { "to", 0, to != NULL ? 0 : G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
+      to != NULL ? to : &unused_to, "last day counted", "YYYY-MM-DD" },
     { NULL }
   };
   int status = bd_hq_options (name, "", summary, entries, &argc, &argv);
@@ -39,7 +45,7 @@ bd_hq_cmd_alerts (const char *dir, int argc, char **argv)
   static const char *const names[] = { "id", "time", "desk", "kind", "detail" };
   int status = open_store (dir, "alerts", "Lists HQ's alerts: conflicting batches, audit "
                            "chains going back, revoked desks calling (--json: an array).",
-                           argc, argv, &json, &store);
+                           argc, argv, &json, NULL, NULL, &store);
 
   if (status >= 0)
     return status;
@@ -74,6 +80,33 @@ bd_hq_cmd_alerts (const char *dir, int argc, char **argv)
 }
 
 static void
+print_counts (JsonObject *report)
+{
+  JsonObject *counts = json_object_get_object_member (report, "counts");
+  g_autoptr(GList) groups = json_object_get_members (counts);
+
+  printf ("\n%" G_GINT64_FORMAT " crossings counted, %" G_GINT64_FORMAT " alerts, %"
+          G_GINT64_FORMAT " overrides\n", json_object_get_int_member (counts, "total"),
+          json_object_get_int_member (report, "alerts"),
+          json_object_get_int_member (report, "overrides"));
+  /* get_members keeps the order the report wrote (sorted keys); an
+   * iterator would not. */
+  for (GList *g = groups; g != NULL; g = g->next)
+    {
+      JsonNode *node = json_object_get_member (counts, g->data);
+      g_autoptr(GList) keys = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      printf ("\n%s\n", (const char *) g->data + 3);   /* "by_sex" -> "sex" */
+      keys = json_object_get_members (json_node_get_object (node));
+      for (GList *k = keys; k != NULL; k = k->next)
+        printf ("  %-16s %9" G_GINT64_FORMAT "\n", (const char *) k->data,
+                json_object_get_int_member (json_node_get_object (node), k->data));
+    }
+}
+
+static void
 print_table (JsonObject *report)
 {
   JsonArray *rows = json_object_get_array_member (report, "rows");
@@ -92,6 +125,20 @@ print_table (JsonObject *report)
               json_object_get_string_member (r, "direction"),
               json_object_get_int_member (r, "crossings"));
     }
+  print_counts (report);
+}
+
+static gboolean
+valid_day (const char *day)
+{
+  g_autoptr(GDateTime) t = NULL;
+  g_autofree char *iso = NULL;
+
+  if (strlen (day) != 10)
+    return FALSE;
+  iso = g_strconcat (day, "T00:00:00Z", NULL);
+  t = g_date_time_new_from_iso8601 (iso, NULL);
+  return t != NULL;
 }
 
 int
@@ -100,14 +147,23 @@ bd_hq_cmd_report (const char *dir, int argc, char **argv)
   g_autoptr(BdHqStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) report = NULL;
+  g_autofree char *from = NULL, *to = NULL;
   gboolean json = FALSE;
-  int status = open_store (dir, "report", "Crossings by post, desk, day and direction; "
-                           "--json: {\"crossings\", \"batches\", \"desks\", \"rows\"}.",
-                           argc, argv, &json, &store);
+  int status = open_store (dir, "report", "Crossings by post, desk, day and direction, and "
+                           "the supervisors' statistics across posts (by hour, direction, "
+                           "decision, refusal reason, nationality, sex, age band, vulnerability "
+                           "flag); --json: {\"crossings\", \"batches\", \"desks\", \"rows\", "
+                           "\"counts\", \"alerts\", \"overrides\"}.",
+                           argc, argv, &json, &from, &to, &store);
 
   if (status >= 0)
     return status;
-  report = bd_hq_store_report (store, &error);
+  if ((from != NULL && !valid_day (from)) || (to != NULL && !valid_day (to)))
+    {
+      g_printerr ("borderdesk-hq: --from and --to take a day, YYYY-MM-DD\n");
+      return BD_HQ_EXIT_USAGE;
+    }
+  report = bd_hq_store_report (store, from, to, &error);
   if (report == NULL)
     return bd_hq_fail (BD_HQ_EXIT_FAILED, error);
   if (json)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bd-hq-config.h"
+#include "bd-hq-stats.h"
 #include "bd-hq-store.h"
 #include "bd-history-remote.h"
 #include "bd-watchlist.h"
@@ -706,7 +707,7 @@ bd_hq_store_submit_group (BdHqStore *store, guint n, const BdBatch *const *batch
 /* Reports. */
 
 JsonNode *
-bd_hq_store_report (BdHqStore *store, GError **error)
+bd_hq_store_report (BdHqStore *store, const char *from, const char *to, GError **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(BdHqRows) desks = NULL;
@@ -723,7 +724,9 @@ bd_hq_store_report (BdHqStore *store, GError **error)
             " FROM desks d ORDER BY d.id", 0) ||
       !run (store, &rows, error,
             "SELECT post, desk, day, direction, COUNT(*) FROM crossings"
-            " GROUP BY post, desk, day, direction ORDER BY post, desk, day, direction", 0))
+            " WHERE day >= $1 AND day <= $2"
+            " GROUP BY post, desk, day, direction ORDER BY post, desk, day, direction", 2,
+            from != NULL ? from : "0000-00-00", to != NULL ? to : "9999-99-99"))
     return NULL;
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "crossings");
@@ -772,6 +775,8 @@ bd_hq_store_report (BdHqStore *store, GError **error)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  if (!bd_hq_stats_add (store, from, to, b, error))
+    return NULL;
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -151,8 +151,11 @@ gboolean   bd_hq_store_alert_add     (BdHqStore *store, const char *now, const c
 BdHqRows  *bd_hq_store_alert_list    (BdHqStore *store, GError **error);
 
 /* The report: {"crossings", "batches", "records", "desks": [{"desk", "post", "epoch",
- * "batches", "crossings"}], "rows": [{"post", "desk", "day", "direction", "crossings"}]}. */
-JsonNode  *bd_hq_store_report        (BdHqStore *store, GError **error);
+ * "batches", "crossings"}], "rows": [{"post", "desk", "day", "direction", "crossings"}],
+ * "counts": {...}, "alerts", "overrides"} (bd-hq-stats.h).  "rows" and the counts cover the
+ * days @from .. @to (YYYY-MM-DD, inclusive; NULL: open); the totals cover everything. */
+JsonNode  *bd_hq_store_report        (BdHqStore *store, const char *from, const char *to,
+                                      GError **error);
 
 /* Watchlist: changes are staged, then published as one new version. */
 gboolean   bd_hq_store_watchlist_stage_add    (BdHqStore *store, GPtrArray *entries,

@@ -327,6 +327,38 @@ def no_personal_data_in_logs(t):
 
 
 @test
+def hq_report_statistics_match_the_desks(t):
+    """borderdesk-hq report: the supervisors' statistics across posts equal
+    counts computed here from the desks' own databases."""
+    t.init_hq()
+    t.start_hq()
+    t.desk("a1", post="UTO-ALP", number=1, crossings=300, seed=3)
+    t.desk("b1", post="UTO-BET", number=1, crossings=200, seed=4)
+    for d in ("a1", "b1"):
+        t.admin(d, "sync")
+    expected = {"by_direction": {}, "by_decision": {}, "by_sex": {}, "by_nationality": {},
+                "by_post": {}, "by_hour": {}}
+    total = 0
+    for d in ("a1", "b1"):
+        con = sqlite3.connect(os.path.join(t.dir, d, "desk.db"))
+        for direction, decision, sex, nat, post, time in con.execute(
+                "SELECT direction, decision, sex, nationality, post, time FROM crossings "
+                "WHERE source <> 'imported'"):
+            total += 1
+            for group, key in (("by_direction", direction), ("by_decision", decision),
+                               ("by_sex", sex), ("by_nationality", nat), ("by_post", post),
+                               ("by_hour", time[11:13])):
+                expected[group][key] = expected[group].get(key, 0) + 1
+        con.close()
+    report = t.hq_report()
+    eq(report["counts"]["total"], total, "crossings counted at HQ")
+    for group, counts in expected.items():
+        eq(report["counts"][group], counts, "HQ report " + group)
+    rc, text, _ = t.hq("report")
+    check("UTO-BET" in text and "nationality" in text, "the readable table: %r" % text[-300:])
+
+
+@test
 def reprovisioned_desk_starts_a_new_epoch(t):
     t.init_hq()
     t.start_hq()
