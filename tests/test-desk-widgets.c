@@ -41,6 +41,7 @@
 #include "bd-crossing.h"
 #include "bd-demo.h"
 #include "bd-desk-context.h"
+#include "bd-history-remote.h"
 #include "bd-login-page.h"
 #include "bd-mrz-reader.h"
 #include "bd-override-dialog.h"
@@ -1437,6 +1438,54 @@ test_window_follows_session (Fx *f, gconstpointer data)
   }
 }
 
+/* History beyond this desk (issue 9): the page asks HQ while the guard
+ * works; this desk is not enrolled, so the source line says HQ cannot be
+ * asked, and the figures are this desk's.  Once an answer from HQ is kept
+ * (an entry at another post five days ago), the figures count it, the
+ * history marks it as another desk's, and the source line says so. */
+static void
+test_registration_history_source (Fx *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *day = date_plus (NOW, -5);
+  g_autofree char *time = g_strconcat (day, "T08:00:00Z", NULL);
+  g_autoptr(BdHistoryAnswer) answer = g_new0 (BdHistoryAnswer, 1);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *joined = NULL;
+  GtkWidget *page;
+
+  login_with_shift (f, "g1");
+  page = show_registration_page (f);
+  set_mrz_and_wait (page, MRZ_DEU);
+  WAIT_UNTIL (strstr (label_text (REG (page, "stay_note")), "HQ unreachable") != NULL);
+  g_test_message ("source: %s", label_text (REG (page, "stay_note")));
+  g_assert_nonnull (strstr (label_text (REG (page, "stay_note")), "not enrolled"));
+  g_assert_cmpstr (label_text (REG (page, "stay_used")), ==, "1");
+
+  answer->issuing_state = g_strdup ("DEU");
+  answer->number = g_strdup ("C01X00T47");
+  answer->as_of = bd_time_format (NOW);
+  answer->crossings = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_remote_crossing_free);
+  g_ptr_array_add (answer->crossings,
+                   bd_remote_crossing_new ("01890a5d-ac96-774b-bcce-b30209900007", "DEU",
+                                           "C01X00T47", time, TRUE, "UTO-BET", "UTO-BET/3"));
+  g_assert_true (bd_history_remote_store (f->t.db, answer, &error));
+  g_assert_no_error (error);
+
+  bd_registration_page_set_mrz (BD_REGISTRATION_PAGE (page), "");
+  set_mrz_and_wait (page, MRZ_DEU);
+  WAIT_UNTIL (g_strcmp0 (label_text (REG (page, "stay_used")), "6") == 0);
+  g_assert_nonnull (strstr (label_text (REG (page, "stay_note")), "all posts, as of"));
+  rows = list_rows (REG (page, "history"));
+  g_ptr_array_add (rows, NULL);
+  joined = g_strjoinv ("\n", (char **) rows->pdata);
+  g_test_message ("history:\n%s", joined);
+  g_assert_nonnull (strstr (joined, "desk UTO-BET/3"));
+  /* The guard did not choose a direction: after an entry, an exit. */
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (REG (page, "direction"))), ==,
+                   "exit");
+}
+
 /* A desk screen of 1280 px (the test screen; 1280x1024 desk monitors are
  * common) shows the whole window, Admit included, with a traveller on it. */
 static void
@@ -1770,6 +1819,7 @@ main (int argc, char **argv)
     g_test_set_nonfatal_assertions ();
 
   FX_ADD ("/desk/login/wrong-password", test_login_wrong_password);
+  FX_ADD ("/desk/registration/history-source", test_registration_history_source);
   FX_ADD ("/desk/login/empty-username", test_login_empty_username);
   FX_ADD ("/desk/login/right-password", test_login_right_password);
   FX_ADD ("/desk/login/learns-open-shift", test_login_learns_open_shift);

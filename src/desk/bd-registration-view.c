@@ -162,6 +162,10 @@ bd_registration_page_show_source (BdRegistrationPage *self, const BdDeskPreview 
   if (asked && why == NULL && p->source.as_of != NULL)
     /* Translators: the time HQ answered, such as "2026-11-28T14:02:00Z". */
     text = g_strdup_printf (_("History: all posts, as of %s"), p->source.as_of);
+  else if (p->source.as_of != NULL)
+    /* Translators: an earlier answer of HQ, kept; HQ cannot be asked now. */
+    text = g_strdup_printf (_("History: all posts, as of %s (HQ unreachable now)"),
+                            p->source.as_of);
   else if (!asked)
     /* Translators: %s is empty or " and HQ's open-stays list of DATE". */
     text = g_strdup_printf (_("History: this desk%s; asking HQ…"), feed != NULL ? feed : "");
