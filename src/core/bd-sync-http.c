@@ -385,7 +385,7 @@ bd_sync_run (BdDb *db, const BdActor *actor, BdSyncRound *round, GError **error)
     }
   if (round->pending_records != 0)
     {
-      g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_REFUSED,
+      g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_PENDING,
                    "%" G_GINT64_FORMAT " records still pending", round->pending_records);
       return FALSE;
     }

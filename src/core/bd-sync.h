@@ -30,6 +30,7 @@ typedef enum {
   BD_SYNC_ERROR_NETWORK,       /* HQ unreachable, TLS failure, timeout */
   BD_SYNC_ERROR_REFUSED,       /* HQ answered with an error status */
   BD_SYNC_ERROR_RECEIPT,       /* a receipt that does not verify or match */
+  BD_SYNC_ERROR_PENDING,       /* the round went well, but records written meanwhile wait */
 } BdSyncError;
 
 #define BD_SYNC_SETTING_STALE_HOURS "sync.stale_hours"   /* 24 */
