@@ -26,5 +26,8 @@ EVP_PKEY   *bd_sync_load_key         (BdDb *db, GError **error);
 X509       *bd_sync_load_ca          (BdDb *db, GError **error);
 gint64      bd_sync_epoch            (BdDb *db, GError **error);
 char       *bd_sync_outbox_time      (BdDb *db, gint64 outbox_id);
+/* An audit event of @actor with no object. */
+gboolean    bd_sync_audit            (BdDb *db, const BdActor *actor, const char *action,
+                                      JsonObject *details, GError **error);
 
 G_END_DECLS

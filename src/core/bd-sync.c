@@ -1,5 +1,6 @@
-/* bd-sync.c: outbox to signed batches, enrolment, receipts, export and
- * status (see bd-sync.h).  The network round is bd-sync-http.c. */
+/* bd-sync.c: outbox to signed batches, receipts, export and status (see
+ * bd-sync.h).  Keys and enrolment are bd-sync-enrol.c; the network round
+ * is bd-sync-http.c. */
 #include "config.h"
 
 #include <errno.h>
@@ -20,163 +21,12 @@
 
 G_DEFINE_QUARK (bd-sync-error-quark, bd_sync_error)
 
-char *
-bd_sync_file_path (BdDb *db, const char *name)
-{
-  g_autofree char *dir = g_path_get_dirname (bd_db_path (db));
-
-  return g_build_filename (dir, name, NULL);
-}
-
 gboolean
-bd_sync_check_key_files (const char *db_path, GError **error)
-{
-  static const char *const names[] = { BD_SYNC_KEY_FILE, "data.key" };
-  g_autofree char *dir = g_path_get_dirname (db_path);
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *path = g_build_filename (dir, names[i], NULL);
-      GStatBuf st;
-
-      if (g_stat (path, &st) == 0 && (st.st_mode & 077) != 0)
-        {
-          g_set_error (error, BD_PKI_ERROR, BD_PKI_ERROR_PERMISSIONS,
-                       "%s is readable by group or others (mode %03o): refusing to start; "
-                       "run chmod 600 on it", path, (unsigned) (st.st_mode & 0777));
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-gboolean
-bd_sync_ensure_key (BdDb *db, GError **error)
-{
-  g_autofree char *path = bd_sync_file_path (db, BD_SYNC_KEY_FILE);
-  g_autoptr(EVP_PKEY) key = NULL;
-
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
-  key = bd_pki_generate_ed25519 (error);
-  return key != NULL && bd_pki_save_key (key, path, error);
-}
-
-EVP_PKEY *
-bd_sync_load_key (BdDb *db, GError **error)
-{
-  g_autofree char *path = bd_sync_file_path (db, BD_SYNC_KEY_FILE);
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_NOT_ENROLLED,
-                   "no desk key (%s): run `borderdesk-admin enroll-request`", path);
-      return NULL;
-    }
-  return bd_pki_load_key (path, error);
-}
-
-static gboolean
-audit (BdDb *db, const BdActor *actor, const char *action, JsonObject *details, GError **error)
+bd_sync_audit (BdDb *db, const BdActor *actor, const char *action, JsonObject *details, GError **error)
 {
   g_autofree char *who = bd_actor_audit_name (actor);
 
   return bd_audit_record (db, who, action, "", details, error);
-}
-
-char *
-bd_sync_enroll_request (BdDb *db, const BdActor *actor, GError **error)
-{
-  g_autoptr(BdPost) post = NULL;
-  g_autoptr(EVP_PKEY) key = NULL;
-  g_autoptr(JsonObject) details = json_object_new ();
-  g_autofree char *csr = NULL;
-
-  if (!bd_actor_require (actor, BD_PERM_SYNC, error) ||
-      (post = bd_post_load (db, error)) == NULL ||
-      !bd_sync_ensure_key (db, error) ||
-      (key = bd_sync_load_key (db, error)) == NULL ||
-      (csr = bd_pki_make_csr (key, post->desk_id, post->code, error)) == NULL)
-    return NULL;
-  json_object_set_string_member (details, "desk", post->desk_id);
-  if (!audit (db, actor, "sync.enroll-request", g_steal_pointer (&details), error))
-    return NULL;
-  return g_steal_pointer (&csr);
-}
-
-static gboolean
-enrolment_error (GError **error, const char *what)
-{
-  g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_ENROLMENT, "certificate refused: %s", what);
-  return FALSE;
-}
-
-gboolean
-bd_sync_enroll_install (BdDb *db, const BdActor *actor, const char *cert_pem,
-                        const char *ca_pem, const char *url, GError **error)
-{
-  g_autoptr(BdPost) post = NULL;
-  g_autoptr(EVP_PKEY) key = NULL;
-  g_autoptr(X509) cert = NULL, ca = NULL;
-  g_autoptr(JsonObject) details = json_object_new ();
-  g_autofree char *cn = NULL, *cert_path = NULL, *ca_path = NULL;
-  g_autoptr(GError) local = NULL;
-  sqlite3_stmt *stmt;
-  gint64 epoch;
-
-  if (!bd_actor_require (actor, BD_PERM_SYNC, error) ||
-      (post = bd_post_load (db, error)) == NULL ||
-      (key = bd_sync_load_key (db, error)) == NULL ||
-      (cert = bd_pki_cert_from_pem (cert_pem, -1, error)) == NULL ||
-      (ca = bd_pki_cert_from_pem (ca_pem, -1, error)) == NULL)
-    return FALSE;
-  if (!g_str_has_prefix (url, "https://") || strlen (url) > 512)
-    {
-      g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_ENROLMENT,
-                   "the HQ URL must start with https://");
-      return FALSE;
-    }
-  if (!bd_pki_verify_cert (cert, NULL, ca, "1.3.6.1.5.5.7.3.2", &local))
-    return enrolment_error (error, local->message);
-  cn = bd_pki_common_name (cert);
-  if (g_strcmp0 (cn, post->desk_id) != 0)
-    return enrolment_error (error, "it names another desk");
-  if (!bd_pki_same_key (X509_get0_pubkey (cert), key))
-    return enrolment_error (error, "it is not for this desk's key (desk.key)");
-  epoch = bd_pki_desk_epoch (cert);
-  if (epoch <= 0)
-    return enrolment_error (error, "its epoch (subject serialNumber) is not a number");
-
-  cert_path = bd_sync_file_path (db, BD_SYNC_CERT_FILE);
-  ca_path = bd_sync_file_path (db, BD_SYNC_CA_FILE);
-  if (!bd_db_begin (db, error))
-    return FALSE;
-  stmt = bd_db_stmt (db, "UPDATE sync_state SET hq_url = ?, epoch = ? WHERE id = 1", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, url, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, epoch);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      sqlite3_reset (stmt);
-      bd_db_set_error (db, error, "storing the HQ URL");
-      goto fail;
-    }
-  sqlite3_reset (stmt);
-  json_object_set_string_member (details, "desk", post->desk_id);
-  json_object_set_int_member (details, "epoch", epoch);
-  json_object_set_string_member (details, "hq_url", url);
-  if (!audit (db, actor, "sync.enroll-install", g_steal_pointer (&details), error))
-    goto fail;
-  /* The files last, just before the commit: a failed write leaves the
-   * database as it was. */
-  if (!bd_pki_save_cert (cert, cert_path, error) || !bd_pki_save_cert (ca, ca_path, error))
-    goto fail;
-  return bd_db_commit (db, error);
-
-fail:
-  bd_db_rollback (db);
-  return FALSE;
 }
 
 /* Records ---------------------------------------------------------------- */
@@ -190,68 +40,67 @@ set_column (JsonObject *o, const char *name, sqlite3_stmt *stmt, int col)
     json_object_set_string_member (o, name, (const char *) sqlite3_column_text (stmt, col));
 }
 
+/* One row of @sql (its one parameter: @id) as a record of @type, a member
+ * per column named by @names: integers as numbers, NULL as null. */
 static JsonObject *
-amendment_record (BdDb *db, gint64 id, GError **error)
+row_record (BdDb *db, const char *sql, gint64 id, const char *type,
+            const char *const *names, GError **error)
 {
-  sqlite3_stmt *stmt = bd_db_stmt (db,
-    "SELECT a.id, c.uuid, a.time, o.username, a.field, a.old_value, a.new_value, a.reason "
-    "FROM amendments a JOIN crossings c ON c.id = a.crossing_id "
-    "LEFT JOIN officers o ON o.id = a.officer_id WHERE a.id = ?", error);
+  sqlite3_stmt *stmt = bd_db_stmt (db, sql, error);
   JsonObject *r = NULL;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       r = json_object_new ();
-      json_object_set_string_member (r, "type", "amendment");
-      json_object_set_int_member (r, "id", sqlite3_column_int64 (stmt, 0));
-      set_column (r, "crossing", stmt, 1);
-      set_column (r, "time", stmt, 2);
-      set_column (r, "officer", stmt, 3);
-      set_column (r, "field", stmt, 4);
-      set_column (r, "old_value", stmt, 5);
-      set_column (r, "new_value", stmt, 6);
-      set_column (r, "reason", stmt, 7);
+      json_object_set_string_member (r, "type", type);
+      for (int c = 0; names[c] != NULL; c++)
+        if (sqlite3_column_type (stmt, c) == SQLITE_INTEGER)
+          json_object_set_int_member (r, names[c], sqlite3_column_int64 (stmt, c));
+        else
+          set_column (r, names[c], stmt, c);
     }
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_REFUSED, "no %s %" G_GINT64_FORMAT
+                 " for the outbox", type, id);
   else
-    bd_db_set_error (db, error, "reading an amendment");
+    bd_db_set_error (db, error, "reading a record for the outbox");
   sqlite3_reset (stmt);
   return r;
 }
 
 static JsonObject *
+amendment_record (BdDb *db, gint64 id, GError **error)
+{
+  static const char *const names[] = {
+    "id", "crossing", "time", "officer", "field", "old_value", "new_value", "reason", NULL
+  };
+
+  return row_record (db,
+    "SELECT a.id, c.uuid, a.time, o.username, a.field, a.old_value, a.new_value, a.reason "
+    "FROM amendments a JOIN crossings c ON c.id = a.crossing_id "
+    "LEFT JOIN officers o ON o.id = a.officer_id WHERE a.id = ?", id, "amendment", names, error);
+}
+
+/* The shift as it is now may be further along than the event: an "opened"
+ * event cut after the close shows the close too.  HQ keys shift events by
+ * (desk, shift, event). */
+static JsonObject *
 shift_record (BdDb *db, gint64 id, const char *event, GError **error)
 {
-  sqlite3_stmt *stmt = bd_db_stmt (db,
+  static const char *const names[] = {
+    "shift", "officer", "desk", "opened", "closed", "signed_off_by", "signed_off_at", NULL
+  };
+  JsonObject *r = row_record (db,
     "SELECT s.id, o.username, s.desk, s.opened, s.closed, so.username, s.signed_off_at "
     "FROM shifts s JOIN officers o ON o.id = s.officer_id "
-    "LEFT JOIN officers so ON so.id = s.signed_off_by WHERE s.id = ?", error);
-  JsonObject *r = NULL;
+    "LEFT JOIN officers so ON so.id = s.signed_off_by WHERE s.id = ?", id, "shift", names, error);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      r = json_object_new ();
-      json_object_set_string_member (r, "type", "shift");
-      json_object_set_string_member (r, "event", event);
-      json_object_set_int_member (r, "shift", sqlite3_column_int64 (stmt, 0));
-      set_column (r, "officer", stmt, 1);
-      set_column (r, "desk", stmt, 2);
-      set_column (r, "opened", stmt, 3);
-      /* The shift as it is now may be further along than the event: an
-       * "opened" event cut after the close shows the close too.  HQ keys
-       * shift events by (desk, shift, event). */
-      set_column (r, "closed", stmt, 4);
-      set_column (r, "signed_off_by", stmt, 5);
-      set_column (r, "signed_off_at", stmt, 6);
-    }
-  else
-    bd_db_set_error (db, error, "reading a shift");
-  sqlite3_reset (stmt);
+  if (r != NULL)
+    json_object_set_string_member (r, "event", event);
   return r;
 }
 
@@ -566,25 +415,11 @@ bd_sync_export (BdDb *db, const BdActor *actor, const char *dir, gint64 *n_files
         return FALSE;
     }
   json_object_set_int_member (details, "batches", pending->len);
-  if (!audit (db, actor, "sync.export", g_steal_pointer (&details), error))
+  if (!bd_sync_audit (db, actor, "sync.export", g_steal_pointer (&details), error))
     return FALSE;
   if (n_files != NULL)
     *n_files = pending->len;
   return TRUE;
-}
-
-X509 *
-bd_sync_load_ca (BdDb *db, GError **error)
-{
-  g_autofree char *path = bd_sync_file_path (db, BD_SYNC_CA_FILE);
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, BD_SYNC_ERROR, BD_SYNC_ERROR_NOT_ENROLLED,
-                   "no HQ CA (%s): run `borderdesk-admin enroll-install`", path);
-      return NULL;
-    }
-  return bd_pki_load_cert (path, error);
 }
 
 gboolean
