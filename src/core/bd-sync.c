@@ -22,7 +22,8 @@
 G_DEFINE_QUARK (bd-sync-error-quark, bd_sync_error)
 
 gboolean
-bd_sync_audit (BdDb *db, const BdActor *actor, const char *action, JsonObject *details, GError **error)
+bd_sync_audit (BdDb *db, const BdActor *actor, const char *action, JsonObject *details,
+               GError **error)
 {
   g_autofree char *who = bd_actor_audit_name (actor);
 
