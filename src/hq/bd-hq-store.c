@@ -1,6 +1,8 @@
 /* bd-hq-store.c: what HQ's store decides, written once over the table of
- * functions of bd-hq-store.h.  SQL here is the dialect SQLite and
- * PostgreSQL share: $N parameters, ON CONFLICT, COALESCE. */
+ * functions of bd-hq-store.h: desks, alerts, batches, reports (the
+ * watchlist, history and open-stays feeds are bd-hq-store-feeds.c).  SQL
+ * here is the dialect SQLite and PostgreSQL share: $N parameters, ON
+ * CONFLICT, COALESCE. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -9,9 +11,7 @@
 #include "bd-hq-config.h"
 #include "bd-hq-stats.h"
 #include "bd-hq-store.h"
-#include "bd-history-remote.h"
-#include "bd-watchlist.h"
-#include "bd-watchlist-private.h"
+#include "bd-hq-store-private.h"
 
 G_DEFINE_QUARK (bd-hq-store-error-quark, bd_hq_store_error)
 
@@ -68,8 +68,6 @@ static const char *const schema[] = {
   "CREATE INDEX IF NOT EXISTS crossings_desk ON crossings (desk)",
 };
 
-#define ENTRY_COLUMNS "list, action, surname, given_names, birth_date, nationality," \
-                      " document_number, issuing_state, reference"
 
 void
 bd_hq_rows_free (BdHqRows *rows)
@@ -100,8 +98,8 @@ bd_hq_submit_result_clear (BdHqSubmitResult *result)
 }
 
 /* Runs @sql with @n text parameters from the variable arguments. */
-static gboolean
-run (BdHqStore *store, BdHqRows **rows, GError **error, const char *sql, guint n, ...)
+gboolean
+bd_hq_run (BdHqStore *store, BdHqRows **rows, GError **error, const char *sql, guint n, ...)
 {
   const char *params[MAX_PARAMS];
   va_list ap;
@@ -114,34 +112,34 @@ run (BdHqStore *store, BdHqRows **rows, GError **error, const char *sql, guint n
   return store->klass->exec (store, sql, n, params, rows, error);
 }
 
-static gint64
-to_i64 (const char *text)
+gint64
+bd_hq_to_i64 (const char *text)
 {
   return text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
 }
 
 /* A number as a parameter: @buf must hold 24 bytes. */
-static const char *
-num (char *buf, gint64 value)
+const char *
+bd_hq_num (char *buf, gint64 value)
 {
   g_snprintf (buf, 24, "%" G_GINT64_FORMAT, value);
   return buf;
 }
 
 /* One integer from a one-row, one-column query. */
-static gboolean
-scalar (BdHqStore *store, gint64 *value, GError **error, const char *sql)
+gboolean
+bd_hq_scalar (BdHqStore *store, gint64 *value, GError **error, const char *sql)
 {
   g_autoptr(BdHqRows) rows = NULL;
 
-  if (!run (store, &rows, error, sql, 0))
+  if (!bd_hq_run (store, &rows, error, sql, 0))
     return FALSE;
-  *value = rows->rows->len > 0 ? to_i64 (bd_hq_rows_get (rows, 0, 0)) : 0;
+  *value = rows->rows->len > 0 ? bd_hq_to_i64 (bd_hq_rows_get (rows, 0, 0)) : 0;
   return TRUE;
 }
 
-static gboolean
-not_found (GError **error, const char *what, const char *name)
+gboolean
+bd_hq_not_found (GError **error, const char *what, const char *name)
 {
   g_set_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND, "no %s %s", what, name);
   return FALSE;
@@ -155,7 +153,7 @@ bd_hq_store_create_schema (BdHqStore *store, GError **error)
       g_auto(GStrv) parts = g_strsplit (schema[i], "%ID%", -1);
       g_autofree char *sql = g_strjoinv (store->klass->id_column, parts);
 
-      if (!run (store, NULL, error, sql, 0))
+      if (!bd_hq_run (store, NULL, error, sql, 0))
         return FALSE;
     }
   return TRUE;
@@ -203,12 +201,12 @@ desk_from_row (const BdHqRows *rows, guint i)
   BdHqDesk *desk = g_new0 (BdHqDesk, 1);
 
   desk->id = g_strdup (bd_hq_rows_get (rows, i, 0));
-  desk->epoch = to_i64 (bd_hq_rows_get (rows, i, 1));
+  desk->epoch = bd_hq_to_i64 (bd_hq_rows_get (rows, i, 1));
   desk->key_pem = g_strdup (bd_hq_rows_get (rows, i, 2));
-  desk->revoked = to_i64 (bd_hq_rows_get (rows, i, 3)) != 0;
-  desk->last_seq = to_i64 (bd_hq_rows_get (rows, i, 4));
+  desk->revoked = bd_hq_to_i64 (bd_hq_rows_get (rows, i, 3)) != 0;
+  desk->last_seq = bd_hq_to_i64 (bd_hq_rows_get (rows, i, 4));
   desk->last_hash = g_strdup (bd_hq_rows_get (rows, i, 5));
-  desk->audit_seq = to_i64 (bd_hq_rows_get (rows, i, 6));
+  desk->audit_seq = bd_hq_to_i64 (bd_hq_rows_get (rows, i, 6));
   desk->issued = g_strdup (bd_hq_rows_get (rows, i, 7));
   return desk;
 }
@@ -224,7 +222,7 @@ desk_lock (BdHqStore *store, const char *id, GError **error)
                                       store->klass->lock_suffix, NULL);
   g_autoptr(BdHqRows) rows = NULL;
 
-  if (!run (store, &rows, error, sql, 1, id) || rows->rows->len == 0)
+  if (!bd_hq_run (store, &rows, error, sql, 1, id) || rows->rows->len == 0)
     return NULL;
   return desk_from_row (rows, 0);
 }
@@ -243,11 +241,11 @@ bd_hq_store_desk_register (BdHqStore *store, const char *id, const char *key_pem
   if (local != NULL)
     ok = FALSE;
   else if (desk == NULL)
-    ok = run (store, NULL, &local,
+    ok = bd_hq_run (store, NULL, &local,
               "INSERT INTO desks (id, epoch, key, last_hash, issued) VALUES ($1, 1, $2, $3, $4)",
               4, id, key_pem, BD_SHA256_ZERO, now);
   else
-    ok = run (store, NULL, &local,
+    ok = bd_hq_run (store, NULL, &local,
               "UPDATE desks SET epoch = epoch + 1, key = $2, revoked = 0, last_seq = 0,"
               " last_hash = $3, audit_seq = -1, audit_hash = NULL, issued = $4 WHERE id = $1",
               4, id, key_pem, BD_SHA256_ZERO, now);
@@ -267,11 +265,11 @@ bd_hq_store_desk_revoke (BdHqStore *store, const char *id, GError **error)
 {
   g_autoptr(BdHqRows) rows = NULL;
 
-  if (!run (store, &rows, error, "UPDATE desks SET revoked = 1 WHERE id = $1 RETURNING id",
+  if (!bd_hq_run (store, &rows, error, "UPDATE desks SET revoked = 1 WHERE id = $1 RETURNING id",
             1, id))
     return FALSE;
   if (rows->rows->len == 0)
-    return not_found (error, "desk", id);
+    return bd_hq_not_found (error, "desk", id);
   return TRUE;
 }
 
@@ -280,10 +278,10 @@ bd_hq_store_desk_get (BdHqStore *store, const char *id, GError **error)
 {
   g_autoptr(BdHqRows) rows = NULL;
 
-  if (!run (store, &rows, error, "SELECT " DESK_COLUMNS " FROM desks WHERE id = $1", 1, id))
+  if (!bd_hq_run (store, &rows, error, "SELECT " DESK_COLUMNS " FROM desks WHERE id = $1", 1, id))
     return NULL;
   if (rows->rows->len == 0)
-    return (not_found (error, "desk", id), NULL);
+    return (bd_hq_not_found (error, "desk", id), NULL);
   return desk_from_row (rows, 0);
 }
 
@@ -293,7 +291,7 @@ bd_hq_store_desk_list (BdHqStore *store, GError **error)
   g_autoptr(BdHqRows) rows = NULL;
   GPtrArray *desks;
 
-  if (!run (store, &rows, error, "SELECT " DESK_COLUMNS " FROM desks ORDER BY id", 0))
+  if (!bd_hq_run (store, &rows, error, "SELECT " DESK_COLUMNS " FROM desks ORDER BY id", 0))
     return NULL;
   desks = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_hq_desk_free);
   for (guint i = 0; i < rows->rows->len; i++)
@@ -307,7 +305,7 @@ gboolean
 bd_hq_store_alert_add (BdHqStore *store, const char *now, const char *desk, const char *kind,
                        const char *detail, GError **error)
 {
-  return run (store, NULL, error,
+  return bd_hq_run (store, NULL, error,
               "INSERT INTO alerts (time, desk, kind, detail) VALUES ($1, $2, $3, $4)",
               4, now, desk, kind, detail);
 }
@@ -317,7 +315,8 @@ bd_hq_store_alert_list (BdHqStore *store, GError **error)
 {
   BdHqRows *rows = NULL;
 
-  if (!run (store, &rows, error, "SELECT id, time, desk, kind, detail FROM alerts ORDER BY id", 0))
+  if (!bd_hq_run (store, &rows, error,
+                  "SELECT id, time, desk, kind, detail FROM alerts ORDER BY id", 0))
     return NULL;
   return rows;
 }
@@ -457,7 +456,7 @@ update_open_stays (BdHqStore *store, GPtrArray *crossings, GError **error)
     }
   if (g_hash_table_size (newest) == 0)
     return TRUE;
-  if (!run (store, &v, error, "UPDATE feeds SET version = version + 1"
+  if (!bd_hq_run (store, &v, error, "UPDATE feeds SET version = version + 1"
             " WHERE name = 'open-stays' RETURNING version", 0))
     return FALSE;
   g_hash_table_iter_init (&iter, newest);
@@ -566,9 +565,9 @@ submit_locked (BdHqStore *store, const BdBatch *batch, const char *receipt, cons
                                 ", seq %" G_GINT64_FORMAT ")", batch->epoch, batch->seq);
       return bd_hq_store_alert_add (store, now, batch->desk, "revoked-desk", detail, error);
     }
-  num (e, batch->epoch);
-  num (s, batch->seq);
-  if (!run (store, &rows, error,
+  bd_hq_num (e, batch->epoch);
+  bd_hq_num (s, batch->seq);
+  if (!bd_hq_run (store, &rows, error,
             "SELECT sha256, receipt FROM batches WHERE desk = $1 AND epoch = $2 AND seq = $3",
             3, batch->desk, e, s))
     return FALSE;
@@ -598,19 +597,19 @@ submit_locked (BdHqStore *store, const BdBatch *batch, const char *receipt, cons
   sig64 = bd_base64url_encode (g_bytes_get_data (batch->jws->signature, NULL),
                                g_bytes_get_size (batch->jws->signature));
   body = g_strconcat (batch->jws->signing_input, ".", sig64, NULL);
-  if (!run (store, NULL, error,
+  if (!bd_hq_run (store, NULL, error,
             "INSERT INTO batches (desk, epoch, seq, sha256, prev, created, received, records,"
             " body, receipt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             10, batch->desk, e, s, batch->sha256, batch->prev, batch->created, now,
-            num (n, json_array_get_length (batch->records)), body, receipt))
+            bd_hq_num (n, json_array_get_length (batch->records)), body, receipt))
     return FALSE;
   if (!store_records (store, batch, e, s, error))
     return FALSE;
-  if (!run (store, NULL, error,
+  if (!bd_hq_run (store, NULL, error,
             "INSERT INTO audit_anchors (desk, epoch, seq, audit_seq, audit_hash)"
             " VALUES ($1, $2, $3, $4, $5)",
-            5, batch->desk, e, s, num (a, batch->audit_seq), batch->audit_hash) ||
-      !run (store, NULL, error,
+            5, batch->desk, e, s, bd_hq_num (a, batch->audit_seq), batch->audit_hash) ||
+      !bd_hq_run (store, NULL, error,
             "UPDATE desks SET last_seq = $2, last_hash = $3, audit_seq = $4, audit_hash = $5"
             " WHERE id = $1",
             5, batch->desk, s, batch->sha256, a, batch->audit_hash))
@@ -684,7 +683,7 @@ bd_hq_store_submit_group (BdHqStore *store, guint n, const BdBatch *const *batch
       BdHqSubmitResult *r = &results[i];
 
       memset (r, 0, sizeof *r);
-      if (!run (store, NULL, error, "SAVEPOINT batch", 0))
+      if (!bd_hq_run (store, NULL, error, "SAVEPOINT batch", 0))
         ok = FALSE;
       else if (!submit_locked (store, batches[i], receipts[i], nows[i], r, &local))
         {
@@ -693,8 +692,8 @@ bd_hq_store_submit_group (BdHqStore *store, guint n, const BdBatch *const *batch
           r->failure = g_strdup (local->message);
         }
       if (ok && !keeps (r))
-        ok = run (store, NULL, error, "ROLLBACK TO SAVEPOINT batch", 0);
-      ok = ok && run (store, NULL, error, "RELEASE SAVEPOINT batch", 0);
+        ok = bd_hq_run (store, NULL, error, "ROLLBACK TO SAVEPOINT batch", 0);
+      ok = ok && bd_hq_run (store, NULL, error, "RELEASE SAVEPOINT batch", 0);
     }
   if (ok && store->klass->commit (store, error))
     return TRUE;
@@ -714,15 +713,15 @@ bd_hq_store_report (BdHqStore *store, const char *from, const char *to, GError *
   g_autoptr(BdHqRows) rows = NULL;
   gint64 crossings, batches, records;
 
-  if (!scalar (store, &crossings, error, "SELECT COUNT(*) FROM crossings") ||
-      !scalar (store, &batches, error, "SELECT COUNT(*) FROM batches") ||
-      !scalar (store, &records, error, "SELECT COALESCE(SUM(records), 0) FROM batches") ||
-      !run (store, &desks, error,
+  if (!bd_hq_scalar (store, &crossings, error, "SELECT COUNT(*) FROM crossings") ||
+      !bd_hq_scalar (store, &batches, error, "SELECT COUNT(*) FROM batches") ||
+      !bd_hq_scalar (store, &records, error, "SELECT COALESCE(SUM(records), 0) FROM batches") ||
+      !bd_hq_run (store, &desks, error,
             "SELECT d.id, d.epoch, d.revoked,"
             " (SELECT COUNT(*) FROM batches b WHERE b.desk = d.id),"
             " (SELECT COUNT(*) FROM crossings c WHERE c.desk = d.id)"
             " FROM desks d ORDER BY d.id", 0) ||
-      !run (store, &rows, error,
+      !bd_hq_run (store, &rows, error,
             "SELECT post, desk, day, direction, COUNT(*) FROM crossings"
             " WHERE day >= $1 AND day <= $2"
             " GROUP BY post, desk, day, direction ORDER BY post, desk, day, direction", 2,
@@ -748,13 +747,13 @@ bd_hq_store_report (BdHqStore *store, const char *from, const char *to, GError *
       json_builder_set_member_name (b, "post");
       json_builder_add_string_value (b, post);
       json_builder_set_member_name (b, "epoch");
-      json_builder_add_int_value (b, to_i64 (bd_hq_rows_get (desks, i, 1)));
+      json_builder_add_int_value (b, bd_hq_to_i64 (bd_hq_rows_get (desks, i, 1)));
       json_builder_set_member_name (b, "revoked");
-      json_builder_add_boolean_value (b, to_i64 (bd_hq_rows_get (desks, i, 2)) != 0);
+      json_builder_add_boolean_value (b, bd_hq_to_i64 (bd_hq_rows_get (desks, i, 2)) != 0);
       json_builder_set_member_name (b, "batches");
-      json_builder_add_int_value (b, to_i64 (bd_hq_rows_get (desks, i, 3)));
+      json_builder_add_int_value (b, bd_hq_to_i64 (bd_hq_rows_get (desks, i, 3)));
       json_builder_set_member_name (b, "crossings");
-      json_builder_add_int_value (b, to_i64 (bd_hq_rows_get (desks, i, 4)));
+      json_builder_add_int_value (b, bd_hq_to_i64 (bd_hq_rows_get (desks, i, 4)));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -771,7 +770,7 @@ bd_hq_store_report (BdHqStore *store, const char *from, const char *to, GError *
           json_builder_add_string_value (b, bd_hq_rows_get (rows, i, c));
         }
       json_builder_set_member_name (b, "crossings");
-      json_builder_add_int_value (b, to_i64 (bd_hq_rows_get (rows, i, 4)));
+      json_builder_add_int_value (b, bd_hq_to_i64 (bd_hq_rows_get (rows, i, 4)));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -781,243 +780,3 @@ bd_hq_store_report (BdHqStore *store, const char *from, const char *to, GError *
   return json_builder_get_root (b);
 }
 
-/* Watchlist. */
-
-static gboolean
-in_transaction (BdHqStore *store, gboolean ok, GError **error)
-{
-  if (ok && store->klass->commit (store, error))
-    return TRUE;
-  store->klass->rollback (store);
-  return FALSE;
-}
-
-gboolean
-bd_hq_store_watchlist_stage_add (BdHqStore *store, GPtrArray *entries, GError **error)
-{
-  gboolean ok;
-
-  if (!store->klass->begin_write (store, error))
-    return FALSE;
-  ok = TRUE;
-  for (guint i = 0; ok && i < entries->len; i++)
-    {
-      BdWatchlistEntry *w = g_ptr_array_index (entries, i);
-
-      ok = run (store, NULL, error,
-                "INSERT INTO watchlist_staged (op, " ENTRY_COLUMNS ")"
-                " VALUES ('add', $1, $2, $3, $4, $5, $6, $7, $8, $9)"
-                " ON CONFLICT (reference) DO UPDATE SET op = 'add', list = excluded.list,"
-                " action = excluded.action, surname = excluded.surname,"
-                " given_names = excluded.given_names, birth_date = excluded.birth_date,"
-                " nationality = excluded.nationality,"
-                " document_number = excluded.document_number,"
-                " issuing_state = excluded.issuing_state",
-                9, bd_watchlist_list_to_string (w->list),
-                bd_watchlist_action_to_string (w->action), w->surname, w->given_names,
-                w->birth_date, w->nationality, w->document_number, w->issuing_state,
-                w->reference);
-    }
-  return in_transaction (store, ok, error);
-}
-
-gboolean
-bd_hq_store_watchlist_stage_remove (BdHqStore *store, const char *reference, GError **error)
-{
-  g_autoptr(BdHqRows) live = NULL;
-  g_autoptr(BdHqRows) staged = NULL;
-  gboolean ok;
-
-  if (!store->klass->begin_write (store, error))
-    return FALSE;
-  ok = run (store, &live, error,
-            "SELECT id FROM watchlist_entries WHERE reference = $1 AND removed IS NULL",
-            1, reference) &&
-       run (store, &staged, error,
-            "DELETE FROM watchlist_staged WHERE reference = $1 RETURNING op", 1, reference);
-  if (ok && live->rows->len == 0 && staged->rows->len == 0)
-    ok = not_found (error, "watchlist entry", reference);
-  else if (ok && live->rows->len > 0)
-    ok = run (store, NULL, error,
-              "INSERT INTO watchlist_staged (reference, op) VALUES ($1, 'remove')", 1, reference);
-  return in_transaction (store, ok, error);
-}
-
-gboolean
-bd_hq_store_watchlist_publish (BdHqStore *store, const char *now, gint64 *version,
-                               GError **error)
-{
-  g_autoptr(BdHqRows) staged = NULL;
-  gint64 current = 0;
-  char v[24];
-  gboolean ok;
-
-  if (!store->klass->begin_write (store, error))
-    return FALSE;
-  ok = scalar (store, &current, error,
-               "SELECT COALESCE(MAX(version), 0) FROM watchlist_versions") &&
-       run (store, &staged, error,
-            "SELECT op, " ENTRY_COLUMNS " FROM watchlist_staged ORDER BY reference", 0);
-  *version = current;
-  if (ok && staged->rows->len == 0)
-    return in_transaction (store, TRUE, error);
-  num (v, current + 1);
-  for (guint i = 0; ok && i < staged->rows->len; i++)
-    {
-      const char *ref = bd_hq_rows_get (staged, i, 9);
-
-      ok = run (store, NULL, error,
-                "UPDATE watchlist_entries SET removed = $2 WHERE reference = $1"
-                " AND removed IS NULL", 2, ref, v);
-      if (ok && strcmp (bd_hq_rows_get (staged, i, 0), "add") == 0)
-        ok = run (store, NULL, error,
-                  "INSERT INTO watchlist_entries (added, " ENTRY_COLUMNS ")"
-                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                  10, v, bd_hq_rows_get (staged, i, 1), bd_hq_rows_get (staged, i, 2),
-                  bd_hq_rows_get (staged, i, 3), bd_hq_rows_get (staged, i, 4),
-                  bd_hq_rows_get (staged, i, 5), bd_hq_rows_get (staged, i, 6),
-                  bd_hq_rows_get (staged, i, 7), bd_hq_rows_get (staged, i, 8), ref);
-    }
-  ok = ok && run (store, NULL, error, "DELETE FROM watchlist_staged", 0) &&
-       run (store, NULL, error,
-            "INSERT INTO watchlist_versions (version, published) VALUES ($1, $2)", 2, v, now);
-  if (ok)
-    *version = current + 1;
-  return in_transaction (store, ok, error);
-}
-
-gboolean
-bd_hq_store_watchlist_delta (BdHqStore *store, gint64 since, gint64 *to, char **published,
-                             GPtrArray **added, GStrv *removed, GError **error)
-{
-  g_autoptr(BdHqRows) ver = NULL;
-  g_autoptr(BdHqRows) add = NULL;
-  g_autoptr(BdHqRows) rem = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GStrvBuilder) refs = g_strv_builder_new ();
-  char s[24];
-
-  if (!run (store, &ver, error,
-            "SELECT version, published FROM watchlist_versions ORDER BY version DESC LIMIT 1", 0))
-    return FALSE;
-  *to = ver->rows->len > 0 ? to_i64 (bd_hq_rows_get (ver, 0, 0)) : 0;
-  if (since < 0 || since > *to)
-    {
-      g_set_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND,
-                   "no watchlist version %" G_GINT64_FORMAT " (the latest is %" G_GINT64_FORMAT
-                   ")", since, *to);
-      return FALSE;
-    }
-  num (s, since);
-  if (!run (store, &add, error,
-            "SELECT " ENTRY_COLUMNS " FROM watchlist_entries WHERE added > $1 AND removed IS NULL"
-            " ORDER BY id", 1, s) ||
-      !run (store, &rem, error,
-            "SELECT reference FROM watchlist_entries WHERE added <= $1 AND removed > $1"
-            " ORDER BY id", 1, s))
-    return FALSE;
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_watchlist_entry_free);
-  for (guint i = 0; i < add->rows->len; i++)
-    {
-      BdWatchlistEntry *w = bd_watchlist_entry_new ();
-
-      g_ptr_array_add (entries, w);
-      if (!bd_watchlist_list_from_string (bd_hq_rows_get (add, i, 0), &w->list) ||
-          !bd_watchlist_action_from_string (bd_hq_rows_get (add, i, 1), &w->action))
-        {
-          g_set_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_FAILED,
-                       "watchlist entry %s: list or action unknown", bd_hq_rows_get (add, i, 8));
-          return FALSE;
-        }
-#define TAKE(field, col) (g_free (w->field), w->field = g_strdup (bd_hq_rows_get (add, i, col)))
-      TAKE (surname, 2);
-      TAKE (given_names, 3);
-      TAKE (birth_date, 4);
-      TAKE (nationality, 5);
-      TAKE (document_number, 6);
-      TAKE (issuing_state, 7);
-      TAKE (reference, 8);
-#undef TAKE
-    }
-  for (guint i = 0; i < rem->rows->len; i++)
-    g_strv_builder_add (refs, bd_hq_rows_get (rem, i, 0));
-  *published = g_strdup (ver->rows->len > 0 ? bd_hq_rows_get (ver, 0, 1) : "");
-  *added = g_steal_pointer (&entries);
-  *removed = g_strv_builder_end (refs);
-  return TRUE;
-}
-
-/* History and the open-stays feed. */
-
-static GPtrArray *
-remote_crossings (const BdHqRows *rows)
-{
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_remote_crossing_free);
-
-  /* document, id, time, direction, post, desk */
-  for (guint i = 0; i < rows->rows->len; i++)
-    {
-      const char *document = bd_hq_rows_get (rows, i, 0);
-      const char *colon = strchr (document, ':');
-      g_autofree char *issuer = g_strndup (document, colon != NULL ? colon - document : 0);
-
-      g_ptr_array_add (out, bd_remote_crossing_new (bd_hq_rows_get (rows, i, 1), issuer,
-                                                    colon != NULL ? colon + 1 : document,
-                                                    bd_hq_rows_get (rows, i, 2),
-                                                    strcmp (bd_hq_rows_get (rows, i, 3),
-                                                            "entry") == 0,
-                                                    bd_hq_rows_get (rows, i, 4),
-                                                    bd_hq_rows_get (rows, i, 5)));
-    }
-  return out;
-}
-
-GPtrArray *
-bd_hq_store_history (BdHqStore *store, const char *document, GError **error)
-{
-  g_autoptr(BdHqRows) rows = NULL;
-
-  if (!run (store, &rows, error,
-            "SELECT document, id, time, direction, post, desk FROM crossings"
-            " WHERE document = $1 AND decision = 'admitted' ORDER BY time, id", 1, document))
-    return NULL;
-  return remote_crossings (rows);
-}
-
-gboolean
-bd_hq_store_open_stays (BdHqStore *store, gint64 since, gint64 *to, GPtrArray **open,
-                        GStrv *closed, GError **error)
-{
-  g_autoptr(BdHqRows) rows = NULL;
-  g_autoptr(GStrvBuilder) gone = g_strv_builder_new ();
-  char s[24], w[24];
-
-  /* W first: rows of versions above it are left for the next delta. */
-  if (!scalar (store, to, error, "SELECT version FROM feeds WHERE name = 'open-stays'"))
-    return FALSE;
-  if (since < 0 || since > *to)
-    {
-      g_set_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND,
-                   "no open-stays version %" G_GINT64_FORMAT " (the latest is %" G_GINT64_FORMAT
-                   ")", since, *to);
-      return FALSE;
-    }
-  if (!run (store, &rows, error,
-            "SELECT document, id, time, direction, post, desk FROM open_stays"
-            " WHERE version > $1 AND version <= $2 AND direction = 'entry' ORDER BY document",
-            2, num (s, since), num (w, *to)))
-    return FALSE;
-  *open = remote_crossings (rows);
-  g_clear_pointer (&rows, bd_hq_rows_free);
-  if (!run (store, &rows, error,
-            "SELECT document FROM open_stays WHERE version > $1 AND version <= $2"
-            " AND direction <> 'entry' ORDER BY document", 2, s, w))
-    {
-      g_clear_pointer (open, g_ptr_array_unref);
-      return FALSE;
-    }
-  for (guint i = 0; i < rows->rows->len; i++)
-    g_strv_builder_add (gone, bd_hq_rows_get (rows, i, 0));
-  *closed = g_strv_builder_end (gone);
-  return TRUE;
-}
