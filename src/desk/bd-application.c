@@ -21,6 +21,7 @@ struct _BdApplication {
   BdSyncService *sync;
   char *reader_path;     /* --reader, else the reader-device setting */
   BdMrzReader *reader;
+  BdFingerprint *fingerprint;  /* main ()'s, made before any loop ran */
   gint64 last_activity;
 };
 
@@ -117,6 +118,28 @@ bd_application_startup (GApplication *app)
                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
+/* The fingerprint reader and finger the settings name (the first reader
+ * and the right index finger by default). */
+static void
+set_fingerprint (BdApplication *self)
+{
+  g_autofree char *reader = NULL, *finger_name = NULL;
+  int finger = 7;  /* FP_FINGER_RIGHT_INDEX */
+
+  if (self->settings != NULL)
+    {
+      reader = g_settings_get_string (self->settings, "fingerprint-reader");
+      finger_name = g_settings_get_string (self->settings, "fingerprint-finger");
+      if (!bd_finger_from_string (finger_name, &finger))
+        {
+          g_warning ("fingerprint-finger: \"%s\" is no finger; using the right index finger",
+                     finger_name);
+          finger = 7;
+        }
+    }
+  bd_desk_context_set_fingerprint (self->context, self->fingerprint, reader, finger);
+}
+
 static void
 bd_application_activate (GApplication *app)
 {
@@ -126,6 +149,7 @@ bd_application_activate (GApplication *app)
   if (window == NULL)
     {
       self->context = bd_desk_context_new (self->db_path);
+      set_fingerprint (self);
       window = GTK_WINDOW (bd_window_new (GTK_APPLICATION (app), self->context));
       if (self->reader_path == NULL && self->settings != NULL)
         {
@@ -203,11 +227,14 @@ bd_application_get_idle_timeout (BdApplication *self)
 }
 
 BdApplication *
-bd_application_new (void)
+bd_application_new (BdFingerprint *fingerprint)
 {
   /* The resource path is fixed, so a .Devel id finds the same
    * gtk/help-overlay.ui (the shortcuts window, Ctrl+?). */
-  return g_object_new (BD_TYPE_APPLICATION, "application-id", BD_APP_ID,
-                       "flags", G_APPLICATION_NON_UNIQUE,
-                       "resource-base-path", "/org/borderdesk/Desk", NULL);
+  BdApplication *self = g_object_new (BD_TYPE_APPLICATION, "application-id", BD_APP_ID,
+                                      "flags", G_APPLICATION_NON_UNIQUE,
+                                      "resource-base-path", "/org/borderdesk/Desk", NULL);
+
+  self->fingerprint = fingerprint;
+  return self;
 }

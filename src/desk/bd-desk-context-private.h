@@ -27,5 +27,7 @@ void      bd_desk_context_start_job   (BdDeskContext *self, gpointer source_tag,
 gpointer  bd_desk_context_job_data    (GAsyncResult *result);
 /* A copy of the logged-in officer, or NULL. */
 BdActor  *bd_desk_context_dup_officer (BdDeskContext *self);
+/* document -> "" (HQ answered) or why not, this session (bd-desk-history.c). */
+GHashTable *bd_desk_context_get_hq_history_table (BdDeskContext *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "bd-db.h"
 #include "bd-desk-context.h"
 #include "bd-desk-context-private.h"
+#include "bd-desk-finger.h"
 #include "bd-history.h"
 #include "bd-history-remote.h"
 #include "bd-officer.h"
@@ -30,6 +31,11 @@ struct _BdDeskContext {
   char *watchlist;    /* what the header says of the loaded lists */
   gint64 shift;
   GHashTable *hq_history;  /* document -> "" (HQ answered) or why not; this session */
+
+  /* The fingerprint service (main () owns it) and the desk's reader. */
+  BdFingerprint *fingerprint;
+  BdReader *reader;        /* NULL: none connected, or not the configured one */
+  int finger;              /* FpFinger enrolled at this desk */
 };
 
 G_DEFINE_FINAL_TYPE (BdDeskContext, bd_desk_context, G_TYPE_OBJECT)
@@ -107,6 +113,7 @@ bd_desk_request_free (BdDeskRequest *r)
   g_free (r->visa);
   g_free (r->vulnerability);
   g_free (r->note);
+  bd_desk_finger_free (r->finger);
   g_free (r);
 }
 
@@ -156,6 +163,7 @@ make_core_request (const BdDeskRequest *r, BdCrossingRequest *req, BdMrz **mrz)
   req->visa = r->visa;
   req->vulnerability = r->vulnerability;
   req->note = r->note;
+  req->finger = r->finger != NULL ? &r->finger->outcome : NULL;
 }
 
 /* Every task runs the same way: a worker takes the connection, runs the
@@ -536,7 +544,11 @@ preview_work (BdDb *db, gpointer data, GError **error)
   make_core_request (d->request, &req, &mrz);
   p->checks = bd_crossing_check (db, d->actor, &req.identity, mrz, req.direction, error);
   if (p->checks != NULL)
-    post = bd_post_load (db, error);
+    {
+      /* The row the crossing will carry, as registering adds it. */
+      bd_checks_add_finger (p->checks, req.finger);
+      post = bd_post_load (db, error);
+    }
   ok = post != NULL &&
        bd_history_last_direction (db, req.identity.issuing_state, req.identity.number,
                                   &p->has_history, &p->last_was_entry, error) &&
@@ -643,6 +655,43 @@ bd_desk_context_dup_officer (BdDeskContext *self)
   return actor_copy (self->officer);
 }
 
+GHashTable *
+bd_desk_context_get_hq_history_table (BdDeskContext *self)
+{
+  return self->hq_history;
+}
+
+/* Fingerprints */
+
+void
+bd_desk_context_set_fingerprint (BdDeskContext *self, BdFingerprint *fingerprint,
+                                 const char *reader_id, int finger)
+{
+  g_autoptr(GPtrArray) readers = NULL;
+
+  self->fingerprint = fingerprint;
+  self->finger = finger;
+  g_clear_pointer (&self->reader, bd_reader_free);
+  if (fingerprint == NULL)
+    return;
+  readers = bd_fingerprint_list_readers (fingerprint);
+  for (guint i = 0; i < readers->len && self->reader == NULL; i++)
+    {
+      BdReader *r = readers->pdata[i];
+
+      if (reader_id == NULL || *reader_id == '\0' || g_strcmp0 (r->id, reader_id) == 0)
+        self->reader = g_steal_pointer (&readers->pdata[i]);
+    }
+}
+
+BdFingerprint *
+bd_desk_context_get_fingerprint (BdDeskContext *self, const BdReader **reader, int *finger)
+{
+  *reader = self->reader;
+  *finger = self->finger;
+  return self->fingerprint;
+}
+
 /* Session */
 
 const char *
@@ -703,6 +752,7 @@ bd_desk_context_finalize (GObject *object)
   g_free (self->watchlist);
   g_free (self->db_path);
   g_clear_pointer (&self->hq_history, g_hash_table_unref);
+  g_clear_pointer (&self->reader, bd_reader_free);
   G_OBJECT_CLASS (bd_desk_context_parent_class)->finalize (object);
 }
 
@@ -733,68 +783,4 @@ bd_desk_context_new (const char *db_path)
 
   self->db_path = g_strdup (db_path);
   return self;
-}
-
-/* History from HQ: its own connection and no lock, so a slow link never
- * holds the guard's previews or registrations. */
-
-static void
-fetch_history_thread (GTask *task, gpointer source, gpointer task_data,
-                      GCancellable *cancellable)
-{
-  BdDeskContext *self = source;
-  const char *document = task_data;
-  g_autofree char *state = NULL, *number = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BdDb) db = NULL;
-
-  if (!bd_document_ref_parse (document, &state, &number))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "not a document reference");
-      return;
-    }
-  db = bd_db_open (self->db_path, BD_DB_OPEN_DEFAULT, &error);
-  if (db == NULL || !bd_sync_fetch_history (db, state, number, 1000, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-void
-bd_desk_context_fetch_history_async (BdDeskContext *self, const char *document,
-                                     GCancellable *cancellable, GAsyncReadyCallback callback,
-                                     gpointer user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, bd_desk_context_fetch_history_async);
-  g_task_set_task_data (task, g_strdup (document), g_free);
-  g_task_run_in_thread (task, fetch_history_thread);
-}
-
-gboolean
-bd_desk_context_fetch_history_finish (BdDeskContext *self, GAsyncResult *result,
-                                      GError **error)
-{
-  GError *local = NULL;
-  const char *document = g_task_get_task_data (G_TASK (result));
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &local);
-
-  if (!g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_hash_table_insert (self->hq_history, g_strdup (document),
-                         g_strdup (ok ? "" : local->message));
-  if (local != NULL)
-    g_propagate_error (error, local);
-  return ok;
-}
-
-const char *
-bd_desk_context_get_hq_history (BdDeskContext *self, const char *document, gboolean *asked)
-{
-  const char *outcome = document != NULL ? g_hash_table_lookup (self->hq_history, document)
-                                         : NULL;
-
-  *asked = outcome != NULL;
-  return outcome != NULL && *outcome != '\0' ? outcome : NULL;
 }

@@ -13,6 +13,7 @@
 
 #include "bd-checks.h"
 #include "bd-crossing.h"
+#include "bd-fingerprint.h"
 #include "bd-history.h"
 #include "bd-stay.h"
 
@@ -20,6 +21,9 @@ G_BEGIN_DECLS
 
 #define BD_TYPE_DESK_CONTEXT (bd_desk_context_get_type ())
 G_DECLARE_FINAL_TYPE (BdDeskContext, bd_desk_context, BD, DESK_CONTEXT, GObject)
+
+/* A fingerprint outcome the page owns (bd-desk-finger.h). */
+typedef struct _BdDeskFinger BdDeskFinger;
 
 /* What the guard has in front of them: owned copies, safe to hand to a
  * worker thread. */
@@ -36,6 +40,7 @@ typedef struct {
   char *visa;
   char *vulnerability;
   char *note;
+  BdDeskFinger *finger;      /* NULL: no reader (the check warns) */
 } BdDeskRequest;
 
 BdDeskRequest *bd_desk_request_new  (void);
@@ -77,6 +82,16 @@ void           bd_desk_context_login_async  (BdDeskContext *self, const char *us
                                              GAsyncReadyCallback callback, gpointer user_data);
 gboolean       bd_desk_context_login_finish (BdDeskContext *self, GAsyncResult *result,
                                              GError **error);
+
+/* The fingerprint service, created by main () before any main loop runs
+ * (bd-fingerprint.h) and outliving the context; @reader_id (NULL or
+ * empty: the first) picks the desk's reader, listed now; @finger is the
+ * FpFinger enrolled here.  NULL @fingerprint: the desk has no reader. */
+void           bd_desk_context_set_fingerprint (BdDeskContext *self, BdFingerprint *fingerprint,
+                                                const char *reader_id, int finger);
+/* The service (NULL: none), its reader (NULL: none connected) and finger. */
+BdFingerprint *bd_desk_context_get_fingerprint (BdDeskContext *self, const BdReader **reader,
+                                                int *finger);
 
 /* Checks a password of the logged-in officer or of a supervisor, for the
  * idle lock.  Does not change the session. */

@@ -3,6 +3,7 @@
  * presentation of results (bd-registration-view.c).  Private to those two. */
 #pragma once
 
+#include "bd-finger-panel.h"
 #include "bd-registration-page.h"
 
 struct _BdRegistrationPage {
@@ -50,6 +51,8 @@ struct _BdRegistrationPage {
   GtkWidget *admit_button;
   GtkWidget *refuse_button;
   GtkWidget *refer_button;
+  GtkWidget *finger_slot;
+  GtkWidget *finger_panel;   /* BdFingerPanel, made once the context is known */
 };
 
 /* Marks the fields the zone does not vouch for (@mrz NULL: none). */

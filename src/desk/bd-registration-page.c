@@ -166,6 +166,13 @@ build_request (BdRegistrationPage *self)
         return NULL;
     }
   r->direction = current_direction (self);
+  {
+    g_autofree char *document = g_strconcat (gtk_entry_get_text (GTK_ENTRY (self->issuing_state)),
+                                             ":", gtk_entry_get_text (GTK_ENTRY (self->number)),
+                                             NULL);
+
+    r->finger = bd_finger_panel_dup_outcome (BD_FINGER_PANEL (self->finger_panel), document);
+  }
   r->transport = g_strdup (gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->transport)));
   r->vehicle = entry_dup (self->vehicle);
   r->purpose = entry_dup (self->purpose);
@@ -245,6 +252,7 @@ on_preview_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   bd_registration_page_show_stay (self, p);
   bd_registration_page_show_history (self, p->history);
   bd_registration_page_show_source (self, p);
+  bd_finger_panel_set_document (BD_FINGER_PANEL (self->finger_panel), p->document);
   ask_hq (self, p->document);
 }
 
@@ -261,6 +269,7 @@ request_preview (BdRegistrationPage *self)
       bd_registration_page_show_checks (self, NULL);
       bd_registration_page_show_stay (self, NULL);
       bd_registration_page_show_history (self, NULL);
+      bd_finger_panel_set_document (BD_FINGER_PANEL (self->finger_panel), NULL);
       return;
     }
   self->preview_cancellable = g_cancellable_new ();
@@ -612,12 +621,27 @@ bd_registration_page_dispose (GObject *object)
   G_OBJECT_CLASS (bd_registration_page_parent_class)->dispose (object);
 }
 
+/* The panel needs the context, a construct property: made here, not in
+ * the template. */
+static void
+bd_registration_page_constructed (GObject *object)
+{
+  BdRegistrationPage *self = BD_REGISTRATION_PAGE (object);
+
+  G_OBJECT_CLASS (bd_registration_page_parent_class)->constructed (object);
+  self->finger_panel = bd_finger_panel_new (bd_page_get_context (BD_PAGE (self)));
+  gtk_container_add (GTK_CONTAINER (self->finger_slot), self->finger_panel);
+  g_signal_connect_object (self->finger_panel, "changed", G_CALLBACK (request_preview), self,
+                           G_CONNECT_SWAPPED);
+}
+
 static void
 bd_registration_page_class_init (BdRegistrationPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = bd_registration_page_constructed;
   object_class->dispose = bd_registration_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -656,6 +680,7 @@ bd_registration_page_class_init (BdRegistrationPageClass *klass)
   CHILD (admit_button);
   CHILD (refuse_button);
   CHILD (refer_button);
+  CHILD (finger_slot);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_mrz_key_press_event_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_correction_button_clicked_cb);

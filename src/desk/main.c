@@ -20,7 +20,9 @@ locale_dir (void)
 int
 main (int argc, char **argv)
 {
+  g_autoptr(BdFingerprint) fingerprint = NULL;
   g_autoptr(BdApplication) app = NULL;
+  int status;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
@@ -29,6 +31,12 @@ main (int argc, char **argv)
   umask (077);
   g_set_prgname ("borderdesk");
   g_set_application_name (_("borderdesk"));
-  app = bd_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  /* Before any loop runs: libfprint's device enumeration iterates the
+   * global default context (bd-fingerprint.h). */
+  fingerprint = bd_fingerprint_new ();
+  app = bd_application_new (fingerprint);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+  /* The window and its pending captures go before the service. */
+  g_clear_object (&app);
+  return status;
 }
