@@ -282,6 +282,47 @@ write_all (int fd, const void *data, gsize length, GError **error)
   return TRUE;
 }
 
+/* Waits @usec while dispatching the default context: a local service
+ * (bd_fingerprint_new) runs libfprint, and so the virtual device's
+ * listener, on it. */
+static void
+pump (gint64 usec)
+{
+  gint64 end = g_get_monotonic_time () + usec;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
+
+gboolean
+bd_fingergen_command (const char *path, const char *text, GError **error)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GError *local = NULL;
+  gboolean ok;
+  int fd;
+
+  while ((fd = bd_fingergen_connect (path, &local)) < 0 && g_get_monotonic_time () < deadline)
+    {
+      g_clear_error (&local);
+      pump (5000);
+    }
+  if (fd < 0)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  ok = write_all (fd, text, strlen (text), error);
+  close (fd);
+  /* Let the driver take it before the next connection replaces this one. */
+  pump (20000);
+  return ok;
+}
+
 gboolean
 bd_fingergen_send (int fd, const guint8 *pixels, int command, int arg, GError **error)
 {

@@ -38,6 +38,13 @@ int          bd_fingergen_connect    (const char *path, GError **error);
 gboolean     bd_fingergen_send       (int fd, const guint8 *pixels, int command, int arg,
                                       GError **error);
 
+/* Sends one text command ("SCAN anna", "RETRY 1", "ERROR 5", "UNPLUG")
+ * to libfprint's virtual_device socket at @path, connecting as soon as
+ * the device listens (10 s at most), dispatching the default main
+ * context meanwhile.  One command per connection: the driver reads one
+ * message and hangs up. */
+gboolean     bd_fingergen_command    (const char *path, const char *text, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdFingergen, bd_fingergen_free)
 
 G_END_DECLS

@@ -388,25 +388,13 @@ on_chip_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   ((Chip *) data)->result = g_object_ref (result);
 }
 
-/* One command per connection: the driver reads one message and hangs up. */
 static void
 command (Chip *c, const char *text)
 {
   g_autoptr(GError) error = NULL;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  int fd;
 
-  while ((fd = bd_fingergen_connect (c->socket, &error)) < 0
-         && g_get_monotonic_time () < deadline)
-    {
-      g_clear_error (&error);
-      g_usleep (5000);
-    }
+  g_assert_true (bd_fingergen_command (c->socket, text, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (write (fd, text, strlen (text)), ==, (gssize) strlen (text));
-  close (fd);
-  /* Let the driver take it before the next connection replaces this one. */
-  g_usleep (20000);
 }
 
 static void

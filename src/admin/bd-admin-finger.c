@@ -135,6 +135,7 @@ bd_admin_reader (BdAdmin *admin, int argc, char **argv)
           json_object_set_string_member (o, "name", reader->name);
           json_object_set_string_member (o, "kind", reader->on_chip ? "match-on-chip" : "image");
           json_object_set_int_member (o, "enroll_stages", reader->enroll_stages);
+          json_object_set_boolean_member (o, "identify", reader->can_identify);
           json_array_add_object_element (list, o);
         }
       json_node_take_array (node, list);

@@ -131,6 +131,9 @@ convert_error (Job *job, GError *error)
 static void
 release_on_thread (Job *job)
 {
+  if (!job->released)
+    job->fp->running--;
+  job->released = TRUE;
   if (job->caller_handler != 0)
     g_cancellable_disconnect (job->caller_cancellable, job->caller_handler);
   job->caller_handler = 0;
@@ -195,11 +198,51 @@ on_job_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+cancel_on_thread (gpointer data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (data));
+  return G_SOURCE_REMOVE;
+}
+
+/* What a cancel handler needs, owned by its connection: the job may be
+ * gone by the time the caller cancels. */
+typedef struct {
+  GMainContext *context;     /* the service thread's */
+  GCancellable *cancellable; /* the job's */
+} CancelLink;
+
+static void
+cancel_link_free (gpointer data)
+{
+  CancelLink *link = data;
+
+  g_main_context_unref (link->context);
+  g_object_unref (link->cancellable);
+  g_free (link);
+}
+
+static CancelLink *
+cancel_link_new (Job *job)
+{
+  CancelLink *link = g_new0 (CancelLink, 1);
+
+  link->context = g_main_context_ref (job->fp->context);
+  link->cancellable = g_object_ref (job->cancellable);
+  return link;
+}
+
+/* Runs on whichever thread cancelled.  libfprint's handler on the job's
+ * cancellable sets up its cancel state in the device without a lock,
+ * racing the device's completion on the service thread: the job's
+ * cancellable is only ever cancelled there. */
 static void
 on_cancel_cb (GCancellable *source, gpointer data)
 {
-  /* Runs on whichever thread cancelled; cancelling is thread safe. */
-  g_cancellable_cancel (G_CANCELLABLE (data));
+  CancelLink *link = data;
+
+  g_main_context_invoke_full (link->context, G_PRIORITY_DEFAULT, cancel_on_thread,
+                              g_object_ref (link->cancellable), g_object_unref);
 }
 
 static void
@@ -467,6 +510,7 @@ start_on_thread (gpointer data)
 
   if (device == NULL)
     {
+      release_on_thread (job);
       if (job->reader_id != NULL)
         g_task_return_new_error (task, BD_FINGERPRINT_ERROR, BD_FINGERPRINT_ERROR_NO_READER,
                                  "no reader %s is connected", job->reader_id);
@@ -523,12 +567,10 @@ bd_fp_job_new (BdFingerprint *fp, JobKind kind, const char *reader_id, GCancella
     {
       job->caller_cancellable = g_object_ref (cancellable);
       job->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancel_cb),
-                                                   g_object_ref (job->cancellable),
-                                                   g_object_unref);
+                                                   cancel_link_new (job), cancel_link_free);
     }
   job->shutdown_handler = g_cancellable_connect (fp->shutdown, G_CALLBACK (on_cancel_cb),
-                                                 g_object_ref (job->cancellable),
-                                                 g_object_unref);
+                                                 cancel_link_new (job), cancel_link_free);
   g_task_set_task_data (task, job, (GDestroyNotify) bd_fp_job_free);
   *job_out = job;
   return task;
@@ -539,5 +581,6 @@ bd_fp_job_start (BdFingerprint *fp, GTask *task)
 {
   /* The task's reference passes to the service thread, which drops it
    * once it has returned a result. */
+  fp->running++;
   g_main_context_invoke_full (fp->context, G_PRIORITY_DEFAULT, start_on_thread, task, NULL);
 }

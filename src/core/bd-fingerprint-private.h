@@ -10,16 +10,17 @@ G_BEGIN_DECLS
 
 #define MAX_RETRIES 5
 
+typedef struct _BdFpRemote BdFpRemote;
+
 struct _BdFingerprint {
-  GThread *thread;
-  GMainContext *context;    /* the service thread's */
-  GMainLoop *loop;
-  FpContext *fp_context;    /* made, used and freed on the service thread only */
+  BdFpRemote *remote;       /* set: the service runs in a helper process */
+  /* The rest is the local service's. */
+  GMainContext *context;    /* the global default context: libfprint's */
+  FpContext *fp_context;
   GMutex lock;
-  GCond cond;
-  gboolean ready;
   guint timeout_s;          /* under lock */
   GCancellable *shutdown;   /* cancelled by bd_fingerprint_free */
+  guint running;            /* jobs started and not yet released */
 };
 
 typedef enum {
@@ -52,6 +53,7 @@ typedef struct {
   gboolean finger_on;
   int stages;
   int retries;
+  gboolean released;        /* release_on_thread ran */
 } Job;
 
 typedef struct {
@@ -67,6 +69,19 @@ GTask   *bd_fp_job_new         (BdFingerprint *fp, JobKind kind, const char *rea
                                 gpointer event_data, GAsyncReadyCallback callback,
                                 gpointer user_data, Job **job_out);
 void     bd_fp_job_start       (BdFingerprint *fp, GTask *task);
+/* The helper-process side (bd-fingerprint-remote.c).  Operations return
+ * their results in the local jobs' form, so the _finish functions are
+ * shared. */
+gboolean   bd_fp_remote_spawn        (BdFingerprint *fp, const char *helper, GError **error);
+void       bd_fp_remote_free         (BdFingerprint *fp);
+GPtrArray *bd_fp_remote_list_readers (BdFingerprint *fp, GPtrArray *readers);
+void       bd_fp_remote_set_timeout  (BdFingerprint *fp, guint seconds);
+void       bd_fp_remote_start        (BdFingerprint *fp, JobKind kind, const char *reader_id,
+                                      int finger, GBytes *template, GPtrArray *gallery,
+                                      GCancellable *cancellable, BdFingerEventFunc event_func,
+                                      gpointer event_data, GAsyncReadyCallback callback,
+                                      gpointer user_data);
+
 /* Whether libfprint still lists @device though it was unplugged. */
 gboolean bd_fp_is_removed      (FpDevice *device);
 

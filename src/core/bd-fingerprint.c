@@ -1,12 +1,14 @@
-/* bd-fingerprint.c: libfprint on its own thread (bd-fingerprint.h).
+/* bd-fingerprint.c: the fingerprint service (bd-fingerprint.h).
  *
- * Every function below whose name ends in _on_thread runs on the service
- * thread, under its GMainContext; everything else may run on any thread.
- * An operation is a Job: created by the caller with a GTask (which
- * remembers the caller's context), handed over with
- * g_main_context_invoke_full, run as a chain of libfprint async calls
- * (open if needed, then enrol, verify or identify), and returned with
- * g_task_return_*, which GTask delivers on the caller's context.
+ * The local service runs libfprint on the calling thread, which must be
+ * the one running the global default main context: libfprint 1.94
+ * attaches its timeouts and idles there whatever the thread-default
+ * context is, so it cannot safely live on a thread of its own.  An
+ * operation is a Job (bd-fingerprint-job.c): a GTask, run as a chain of
+ * libfprint async calls (open if needed, then enrol, verify or identify)
+ * and returned with g_task_return_*.  The isolated service forwards the
+ * same operations to a helper process running the local service
+ * (bd-fingerprint-remote.c), so a window never waits on a reader.
  */
 #include "config.h"
 
@@ -18,7 +20,27 @@
 
 #include "bd-fingerprint.h"
 
-G_DEFINE_QUARK (bd-fingerprint-error-quark, bd_fingerprint_error)
+/* The codes cross the helper's D-Bus connection by these names. */
+static const GDBusErrorEntry error_entries[] = {
+  { BD_FINGERPRINT_ERROR_NO_READER, "org.borderdesk.Fingerprint.Error.NoReader" },
+  { BD_FINGERPRINT_ERROR_TOO_HOT, "org.borderdesk.Fingerprint.Error.TooHot" },
+  { BD_FINGERPRINT_ERROR_TIMEOUT, "org.borderdesk.Fingerprint.Error.Timeout" },
+  { BD_FINGERPRINT_ERROR_CANCELLED, "org.borderdesk.Fingerprint.Error.Cancelled" },
+  { BD_FINGERPRINT_ERROR_REMOVED, "org.borderdesk.Fingerprint.Error.Removed" },
+  { BD_FINGERPRINT_ERROR_WRONG_DRIVER, "org.borderdesk.Fingerprint.Error.WrongDriver" },
+  { BD_FINGERPRINT_ERROR_INVALID, "org.borderdesk.Fingerprint.Error.Invalid" },
+  { BD_FINGERPRINT_ERROR_DEVICE, "org.borderdesk.Fingerprint.Error.Device" },
+};
+
+GQuark
+bd_fingerprint_error_quark (void)
+{
+  static gsize quark = 0;
+
+  g_dbus_error_register_error_domain ("bd-fingerprint-error-quark", &quark, error_entries,
+                                      G_N_ELEMENTS (error_entries));
+  return (GQuark) quark;
+}
 
 #define DEFAULT_TIMEOUT_S 60
 
@@ -115,16 +137,19 @@ bd_finger_event_prompt (const BdFingerEvent *event)
     }
 }
 
-/* ---- the service thread ---- */
+/* ---- the service, on the caller's thread ---- */
 
-static gboolean
-pump_cb (gpointer data)
+BdFingerprint *
+bd_fingerprint_new_isolated (const char *helper, GError **error)
 {
-  BdFingerprint *fp = data;
+  BdFingerprint *fp = g_new0 (BdFingerprint, 1);
 
-  while (g_main_context_iteration (fp->context, FALSE))
-    ;
-  return G_SOURCE_CONTINUE;
+  if (!bd_fp_remote_spawn (fp, helper, error))
+    {
+      g_free (fp);
+      return NULL;
+    }
+  return fp;
 }
 
 static void
@@ -137,39 +162,43 @@ on_closed_cb (GObject *source, GAsyncResult *result, gpointer data)
   (*pending)--;
 }
 
-static gpointer
-thread_main (gpointer data)
+BdFingerprint *
+bd_fingerprint_new (void)
 {
-  BdFingerprint *fp = data;
-  GSource *pump;
+  BdFingerprint *fp = g_new0 (BdFingerprint, 1);
 
-  g_main_context_push_thread_default (fp->context);
-  /* Made here so that libfprint binds its sources to this context. */
+  g_mutex_init (&fp->lock);
+  fp->timeout_s = DEFAULT_TIMEOUT_S;
+  /* libfprint 1.94 attaches its device timeouts and its cancel and
+   * completion idles to the global default context, whoever calls it: it
+   * runs where that context runs, and nowhere else. */
+  fp->context = g_main_context_ref (g_main_context_default ());
+  fp->shutdown = g_cancellable_new ();
   fp->fp_context = fp_context_new ();
-  /* libfprint 1.94's fp_context_enumerate waits for the devices it
-   * creates by iterating the global default context, while their
-   * initialisation runs on this thread's context: a source on the
-   * default context pumps ours until enumeration is over.  Hence the
-   * service is made before any other thread runs the default context. */
-  pump = g_timeout_source_new (2);
-  g_source_set_callback (pump, pump_cb, fp, NULL);
-  g_source_attach (pump, NULL);
   fp_context_enumerate (fp->fp_context);
-  g_source_destroy (pump);
-  g_source_unref (pump);
-  g_mutex_lock (&fp->lock);
-  fp->ready = TRUE;
-  g_cond_broadcast (&fp->cond);
-  g_mutex_unlock (&fp->lock);
+  return fp;
+}
 
-  g_main_loop_run (fp->loop);
-
-  /* Close what is open, on this context, before the FpContext goes (not
-   * with fp_device_close_sync, which iterates the global default context). */
+void
+bd_fingerprint_free (BdFingerprint *fp)
+{
+  if (fp == NULL)
+    return;
+  if (fp->remote != NULL)
+    {
+      bd_fp_remote_free (fp);
+      g_free (fp);
+      return;
+    }
+  g_cancellable_cancel (fp->shutdown);
+  /* Cancelled jobs finish, then what is open closes, before the FpContext
+   * goes (not with fp_device_close_sync, which would nest a loop). */
   {
     GPtrArray *devices = fp_context_get_devices (fp->fp_context);
     guint pending = 0;
 
+    while (fp->running > 0)
+      g_main_context_iteration (fp->context, TRUE);
     for (guint i = 0; i < devices->len; i++)
       if (fp_device_is_open (devices->pdata[i]))
         {
@@ -182,57 +211,17 @@ thread_main (gpointer data)
   g_clear_object (&fp->fp_context);
   while (g_main_context_iteration (fp->context, FALSE))
     ;
-  g_main_context_pop_thread_default (fp->context);
-  return NULL;
-}
-
-BdFingerprint *
-bd_fingerprint_new (void)
-{
-  BdFingerprint *fp = g_new0 (BdFingerprint, 1);
-
-  g_mutex_init (&fp->lock);
-  g_cond_init (&fp->cond);
-  fp->timeout_s = DEFAULT_TIMEOUT_S;
-  fp->context = g_main_context_new ();
-  fp->loop = g_main_loop_new (fp->context, FALSE);
-  fp->shutdown = g_cancellable_new ();
-  fp->thread = g_thread_new ("bd-fingerprint", thread_main, fp);
-  g_mutex_lock (&fp->lock);
-  while (!fp->ready)
-    g_cond_wait (&fp->cond, &fp->lock);
-  g_mutex_unlock (&fp->lock);
-  return fp;
-}
-
-static gboolean
-quit_on_thread (gpointer data)
-{
-  BdFingerprint *fp = data;
-
-  g_main_loop_quit (fp->loop);
-  return G_SOURCE_REMOVE;
-}
-
-void
-bd_fingerprint_free (BdFingerprint *fp)
-{
-  if (fp == NULL)
-    return;
-  g_cancellable_cancel (fp->shutdown);
-  g_main_context_invoke (fp->context, quit_on_thread, fp);
-  g_thread_join (fp->thread);
-  g_main_loop_unref (fp->loop);
   g_main_context_unref (fp->context);
   g_object_unref (fp->shutdown);
   g_mutex_clear (&fp->lock);
-  g_cond_clear (&fp->cond);
   g_free (fp);
 }
 
 void
 bd_fingerprint_set_timeout (BdFingerprint *fp, guint seconds)
 {
+  if (fp->remote != NULL)
+    return bd_fp_remote_set_timeout (fp, seconds);
   g_mutex_lock (&fp->lock);
   fp->timeout_s = seconds;
   g_mutex_unlock (&fp->lock);
@@ -256,18 +245,15 @@ bd_fp_is_removed (FpDevice *device)
   return removed;
 }
 
-typedef struct {
-  BdFingerprint *fp;
-  GPtrArray *readers;
-  gboolean done;
-} ListCall;
-
-static gboolean
-list_on_thread (gpointer data)
+GPtrArray *
+bd_fingerprint_list_readers (BdFingerprint *fp)
 {
-  ListCall *call = data;
-  GPtrArray *devices = fp_context_get_devices (call->fp->fp_context);
+  GPtrArray *readers = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_reader_free);
+  GPtrArray *devices;
 
+  if (fp->remote != NULL)
+    return bd_fp_remote_list_readers (fp, readers);
+  devices = fp_context_get_devices (fp->fp_context);
   for (guint i = 0; i < devices->len; i++)
     {
       FpDevice *device = devices->pdata[i];
@@ -276,33 +262,15 @@ list_on_thread (gpointer data)
       if (bd_fp_is_removed (device))
         continue;
       reader = g_new0 (BdReader, 1);
-
       reader->id = g_strdup (fp_device_get_device_id (device));
       reader->driver = g_strdup (fp_device_get_driver (device));
       reader->name = g_strdup (fp_device_get_name (device));
       reader->on_chip = on_chip (device);
       reader->enroll_stages = fp_device_get_nr_enroll_stages (device);
-      g_ptr_array_add (call->readers, reader);
+      reader->can_identify = fp_device_has_feature (device, FP_DEVICE_FEATURE_IDENTIFY);
+      g_ptr_array_add (readers, reader);
     }
-  g_mutex_lock (&call->fp->lock);
-  call->done = TRUE;
-  g_cond_broadcast (&call->fp->cond);
-  g_mutex_unlock (&call->fp->lock);
-  return G_SOURCE_REMOVE;
-}
-
-GPtrArray *
-bd_fingerprint_list_readers (BdFingerprint *fp)
-{
-  ListCall call = { fp, g_ptr_array_new_with_free_func ((GDestroyNotify) bd_reader_free), FALSE };
-
-  g_return_val_if_fail (g_main_context_is_owner (fp->context) == FALSE, call.readers);
-  g_main_context_invoke (fp->context, list_on_thread, &call);
-  g_mutex_lock (&fp->lock);
-  while (!call.done)
-    g_cond_wait (&fp->cond, &fp->lock);
-  g_mutex_unlock (&fp->lock);
-  return call.readers;
+  return readers;
 }
 
 void
@@ -311,7 +279,12 @@ bd_fingerprint_enroll_async (BdFingerprint *fp, const char *reader_id, int finge
                              gpointer event_data, GAsyncReadyCallback callback, gpointer user_data)
 {
   Job *job;
-  GTask *task = bd_fp_job_new (fp, JOB_ENROLL, reader_id, cancellable, event_func, event_data,
+  GTask *task;
+
+  if (fp->remote != NULL)
+    return bd_fp_remote_start (fp, JOB_ENROLL, reader_id, finger, NULL, NULL, cancellable,
+                               event_func, event_data, callback, user_data);
+  task = bd_fp_job_new (fp, JOB_ENROLL, reader_id, cancellable, event_func, event_data,
                          callback, user_data, &job);
 
   job->finger = finger;
@@ -335,7 +308,12 @@ bd_fingerprint_verify_async (BdFingerprint *fp, const char *reader_id, GBytes *t
                              gpointer event_data, GAsyncReadyCallback callback, gpointer user_data)
 {
   Job *job;
-  GTask *task = bd_fp_job_new (fp, JOB_VERIFY, reader_id, cancellable, event_func, event_data,
+  GTask *task;
+
+  if (fp->remote != NULL)
+    return bd_fp_remote_start (fp, JOB_VERIFY, reader_id, 0, template, NULL, cancellable,
+                               event_func, event_data, callback, user_data);
+  task = bd_fp_job_new (fp, JOB_VERIFY, reader_id, cancellable, event_func, event_data,
                          callback, user_data, &job);
 
   job->template = g_bytes_ref (template);
@@ -361,7 +339,12 @@ bd_fingerprint_identify_async (BdFingerprint *fp, const char *reader_id, GPtrArr
                                gpointer user_data)
 {
   Job *job;
-  GTask *task = bd_fp_job_new (fp, JOB_IDENTIFY, reader_id, cancellable, event_func, event_data,
+  GTask *task;
+
+  if (fp->remote != NULL)
+    return bd_fp_remote_start (fp, JOB_IDENTIFY, reader_id, 0, NULL, gallery, cancellable,
+                               event_func, event_data, callback, user_data);
+  task = bd_fp_job_new (fp, JOB_IDENTIFY, reader_id, cancellable, event_func, event_data,
                          callback, user_data, &job);
 
   job->gallery = g_ptr_array_ref (gallery);
@@ -390,6 +373,9 @@ bd_fingerprint_open_async (BdFingerprint *fp, const char *reader_id, GCancellabl
 {
   Job *job;
 
+  if (fp->remote != NULL)
+    return bd_fp_remote_start (fp, JOB_OPEN, reader_id, 0, NULL, NULL, cancellable, NULL, NULL,
+                               callback, user_data);
   bd_fp_job_start (fp, bd_fp_job_new (fp, JOB_OPEN, reader_id, cancellable, NULL, NULL, callback,
                                       user_data, &job));
 }
@@ -400,6 +386,9 @@ bd_fingerprint_close_async (BdFingerprint *fp, const char *reader_id, GCancellab
 {
   Job *job;
 
+  if (fp->remote != NULL)
+    return bd_fp_remote_start (fp, JOB_CLOSE, reader_id, 0, NULL, NULL, cancellable, NULL, NULL,
+                               callback, user_data);
   bd_fp_job_start (fp, bd_fp_job_new (fp, JOB_CLOSE, reader_id, cancellable, NULL, NULL, callback,
                                       user_data, &job));
 }

@@ -40,6 +40,7 @@ typedef struct {
   char *name;
   gboolean on_chip;  /* match-on-chip: prints live on the reader */
   int enroll_stages;
+  gboolean can_identify;  /* 1:N search; some match-on-chip readers only verify */
 } BdReader;
 
 void bd_reader_free (BdReader *reader);
@@ -71,22 +72,36 @@ typedef void (*BdFingerEventFunc) (const BdFingerEvent *event, gpointer user_dat
 
 typedef struct _BdFingerprint BdFingerprint;
 
-/* Starts the service thread and enumerates readers.  Never fails: with no
- * reader, operations fail with BD_FINGERPRINT_ERROR_NO_READER.  Call it
- * before any thread runs the global default main context (before
- * g_application_run or gtk_main): libfprint's enumeration iterates that
- * context (see bd-fingerprint.c).  Readers plugged in later are seen by
- * the next instance. */
+/* The local service: libfprint on the calling thread, which must be the
+ * one running the global default main context (libfprint 1.94 attaches
+ * its timeouts there whatever the thread-default context is).  Enumerates
+ * the readers now.  Never fails: with no reader, operations fail with
+ * BD_FINGERPRINT_ERROR_NO_READER.  Operations progress while that context
+ * is iterated, and a 1:N search holds it for the matching: for a program
+ * with nothing else to do (the CLI, the helper, benchmarks).  Readers
+ * plugged in later are seen by the next instance. */
 BdFingerprint *bd_fingerprint_new          (void);
-/* Closes open readers, stops the thread and frees.  Pending operations are
- * cancelled first and their callbacks still run. */
+/* The isolated service: the local service in a helper process
+ * (`borderdesk-fingerprint-helper`, at @helper, or found by
+ * bd_fingerprint_helper_path when NULL), driven over a private D-Bus
+ * connection, so the caller's loop never waits on a reader or a match.
+ * Events and results come on the context that was thread-default when
+ * this was called; call everything from that thread.  NULL with @error
+ * when the helper does not start.  If the helper dies, pending and later
+ * operations fail with BD_FINGERPRINT_ERROR_DEVICE. */
+BdFingerprint *bd_fingerprint_new_isolated (const char *helper, GError **error);
+/* The helper: $BORDERDESK_FINGERPRINT_HELPER, else beside the running
+ * program (a build tree), else the installed libexec one. */
+char          *bd_fingerprint_helper_path  (void);
+/* Pending operations are cancelled first and their callbacks still run;
+ * then open readers close (the helper exits) and everything is freed. */
 void           bd_fingerprint_free         (BdFingerprint *fp);
 
 /* Time allowed to one operation (default 60 s); 0: none. */
 void           bd_fingerprint_set_timeout  (BdFingerprint *fp, guint seconds);
 
-/* The readers connected now (of BdReader).  Blocks the calling thread
- * briefly; never call it from the service's own callbacks. */
+/* The readers connected now (of BdReader).  Isolated: blocks the calling
+ * thread for a round trip to the helper. */
 GPtrArray     *bd_fingerprint_list_readers (BdFingerprint *fp);
 
 /* Opens reader @reader_id (NULL: the first) ahead of use, or closes it.
@@ -134,9 +149,9 @@ void           bd_fingerprint_verify_async (BdFingerprint       *fp,
 gboolean       bd_fingerprint_verify_finish (BdFingerprint *fp, GAsyncResult *result,
                                              gboolean *match, GError **error);
 
-/* Captures once and searches @gallery (of GBytes serialised prints). The
- * matching runs on the service thread, so the caller's loop keeps going;
- * bound the gallery, libfprint compares one template after another. */
+/* Captures once and searches @gallery (of GBytes serialised prints).
+ * libfprint compares one template after another on the context that runs
+ * it (the helper's, for the isolated service): bound the gallery. */
 void           bd_fingerprint_identify_async (BdFingerprint       *fp,
                                               const char          *reader_id,
                                               GPtrArray           *gallery,

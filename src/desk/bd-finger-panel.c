@@ -36,6 +36,7 @@ struct _BdFingerPanel {
   GtkWidget *exempt_kind;
   GtkWidget *exempt_reason;
   GtkWidget *exempt_consent;
+  GtkWidget *exempt_record;
 };
 
 G_DEFINE_FINAL_TYPE (BdFingerPanel, bd_finger_panel, GTK_TYPE_BOX)
@@ -166,7 +167,10 @@ on_event_cb (const BdFingerEvent *event, gpointer data)
     {
     case BD_FINGER_EVENT_PLACE:
       /* Translators: %s is a finger, such as "right index finger". */
-      text = g_strdup_printf (_("Place the %s on the reader"), finger_label (finger));
+      text = self->plan != NULL && self->plan->mode == BD_FINGER_PLAN_VERIFY
+             ? g_strdup_printf (_("Prints on file: place the %s on the reader"),
+                                finger_label (finger))
+             : g_strdup_printf (_("Place the %s on the reader"), finger_label (finger));
       break;
     case BD_FINGER_EVENT_LIFT:
       text = g_strdup (_("Lift the finger"));
@@ -349,9 +353,12 @@ on_planned_cb (GObject *source, GAsyncResult *result, gpointer data)
                                    on_event_cb, self, on_verified_cb, g_object_ref (self));
       return;
     }
-  if (self->plan->gallery->len == 0)
+  /* A reader that cannot search 1:N only enrols (the panel says so). */
+  if (self->plan->gallery->len == 0 || !reader->can_identify)
     {
       enroll (self, fp, reader);
+      if (self->plan->gallery->len > 0)
+        say (self, _("This reader cannot search the prints on file: enrolling only"));
       return;
     }
   /* First the search: one person must not be enrolled under two
@@ -555,6 +562,7 @@ bd_finger_panel_class_init (BdFingerPanelClass *klass)
   CHILD (exempt_kind);
   CHILD (exempt_reason);
   CHILD (exempt_consent);
+  CHILD (exempt_record);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_retry_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_exempt_button_toggled_cb);

@@ -101,7 +101,8 @@ def main():
         rc, doc, err = d.run(["reader", "list", "--json"])
         check(rc == 0 and doc == [{"id": doc[0]["id"], "driver": "virtual_image",
                                    "name": doc[0]["name"], "kind": "image",
-                                   "enroll_stages": 5}], "reader list --json: %r" % (doc,))
+                                   "enroll_stages": 5, "identify": True}],
+              "reader list --json: %r" % (doc,))
         check("AWAIT_FINGER_ON" not in err, "no capture during reader list")
 
         rc, doc, err = d.enroll("UTO:L898902C3", 101)
