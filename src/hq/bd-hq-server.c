@@ -137,11 +137,22 @@ worker_free (BdHqWorker *worker)
   g_free (worker);
 }
 
+void
+bd_hq_worker_configure (BdHqWorker *worker)
+{
+  struct timeval timeout = { worker->server->config.timeout, 0 };
+
+  evhttp_set_max_headers_size (worker->http, MAX_HEADERS);
+  evhttp_set_max_body_size (worker->http, BD_BATCH_MAX_BODY);
+  evhttp_set_timeout_tv (worker->http, &timeout);
+  evhttp_set_allowed_methods (worker->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+  bd_hq_handler_install (worker);
+}
+
 static BdHqWorker *
 worker_new (BdHqServer *server, guint index, GError **error)
 {
   BdHqWorker *worker = g_new0 (BdHqWorker, 1);
-  struct timeval timeout = { server->config.timeout, 0 };
   int fd;
 
   worker->server = server;
@@ -162,13 +173,9 @@ worker_new (BdHqServer *server, guint index, GError **error)
       return (worker_free (worker), NULL);
     }
   evhttp_set_bevcb (worker->http, bd_hq_conn_new, worker);
-  evhttp_set_max_headers_size (worker->http, MAX_HEADERS);
-  evhttp_set_max_body_size (worker->http, BD_BATCH_MAX_BODY);
-  evhttp_set_timeout_tv (worker->http, &timeout);
-  evhttp_set_allowed_methods (worker->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
   worker->stop = event_new (worker->base, -1, 0, on_stop_cb, worker);
   worker->drain = evtimer_new (worker->base, on_drain_cb, worker);
-  bd_hq_handler_install (worker);
+  bd_hq_worker_configure (worker);
   return worker;
 }
 

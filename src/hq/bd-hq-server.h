@@ -8,6 +8,8 @@
  * below TLS 1.2. */
 #pragma once
 
+#include <stdio.h>
+
 #include <glib.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -110,6 +112,10 @@ void      bd_hq_conn_on_ssl_info   (const SSL *ssl, int where, int ret);
 /* Runs until SIGTERM or SIGINT; returns the exit status. */
 int  bd_hq_server_run         (const BdHqServerConfig *config);
 
+/* @worker's evhttp: its limits (head 16 KiB, body 8 MiB, --timeout,
+ * GET and POST) and the routes; `serve` and the fuzz target alike. */
+void bd_hq_worker_configure   (BdHqWorker *worker);
+
 /* bd-hq-handler.c: the routes, installed on each worker's evhttp. */
 void bd_hq_handler_install    (BdHqWorker *worker);
 /* The verifier pool's function: verifies and stores one batch. */
@@ -120,5 +126,8 @@ void bd_hq_handler_drop_done  (BdHqWorker *worker);
 /* bd-hq-log.c: one structured line on stderr, key=value pairs, no
  * personal data (desk ids, seqs, statuses, durations). */
 void bd_hq_log (const char *event, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* Where the lines go: stderr (NULL, the default) or @stream (the fuzz
+ * target's /dev/null: a line per input would drown libFuzzer's). */
+void bd_hq_log_set_stream (FILE *stream);
 
 G_END_DECLS
