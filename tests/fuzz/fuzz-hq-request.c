@@ -160,27 +160,40 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   return 0;
 }
 
-/* Every response in @answer starts with "HTTP/1.x NNN " of a status HQ
- * or libevent sends; a response cut short by a close is fine. */
+/* Whatever HQ sent starts with a status line "HTTP/M.N NNN " of a
+ * status HQ or libevent sends.  evhttp answers in the version the request
+ * named, whatever it is: HTTP/0.1, HTTP/1.4011, and a negative major or
+ * minor from a version that overflows libevent's sscanf("%d").  Desks never
+ * send those, and no byte of the answer depends on them but the version
+ * itself.  A response cut short by a close is fine. */
 static void
 check_answer (const GString *answer)
 {
   static const char *const statuses[] = { "100", "200", "400", "401", "403", "404", "405",
                                           "409", "411", "413", "417", "429", "431", "500",
                                           "501", "503", "505" };
+  const char *s = answer->str;
   gboolean known = FALSE;
 
   if (answer->len == 0)
     return;
-  g_assert_true (answer->len >= 13);
-  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 ") ||
-                 g_str_has_prefix (answer->str, "HTTP/1.0 "));
+  g_assert_true (g_str_has_prefix (s, "HTTP/"));
+  s += 5 + (s[5] == '-');
+  g_assert_true (g_ascii_isdigit (*s));
+  for (; g_ascii_isdigit (*s); s++)
+    ;
+  g_assert_true (*s++ == '.');
+  s += *s == '-';
+  g_assert_true (g_ascii_isdigit (*s));
+  for (; g_ascii_isdigit (*s); s++)
+    ;
+  g_assert_true (*s++ == ' ' && (gsize) (s - answer->str) + 3 <= answer->len);
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
-    known = known || strncmp (answer->str + 9, statuses[i], 3) == 0;
+    known = known || strncmp (s, statuses[i], 3) == 0;
   if (!known)
     g_error ("unexpected status: %.40s", answer->str);
   /* A 500 is a failure of HQ itself, never an answer to bad input. */
-  g_assert_true (strncmp (answer->str + 9, "500", 3) != 0);
+  g_assert_true (strncmp (s, "500", 3) != 0);
 }
 
 int
