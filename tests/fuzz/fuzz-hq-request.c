@@ -121,19 +121,13 @@ make_hq (const char *dir)
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
-  g_autofree char *tmpl = NULL;
   g_autofree char *dir = NULL;
   struct evhttp_bound_socket *bound;
   socklen_t len = sizeof address;
 
   fuzz_glib_init ();
   bd_hq_log_set_stream (fopen ("/dev/null", "w"));
-  if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && g_access ("/dev/shm", W_OK) == 0)
-    tmpl = g_build_filename ("/dev/shm", "bd-fuzz-hq-XXXXXX", NULL);
-  else
-    tmpl = g_build_filename (g_get_tmp_dir (), "bd-fuzz-hq-XXXXXX", NULL);
-  top = g_mkdtemp (g_steal_pointer (&tmpl));
-  g_assert_nonnull (top);
+  top = fuzz_temp_dir ("bd-fuzz-hq");
   atexit (at_exit);
   dir = g_build_filename (top, "hq", NULL);
   make_hq (dir);
