@@ -121,7 +121,7 @@ def test_slowloris(hq):
         s.sendall(b"\x16\x03\x01\x02\x00")
         half.append(s)
     open_at = {}
-    while time.monotonic() - start < HEAD_TIMEOUT + 4 and len(open_at) < 39:
+    while time.monotonic() - start < HEAD_TIMEOUT + 6 and len(open_at) < 39:
         for i, s in enumerate(slow + idle + half):
             if i in open_at:
                 continue
@@ -140,7 +140,8 @@ def test_slowloris(hq):
     print("# slowloris: 39 connections closed after %.1f to %.1f s (head deadline %d s)"
           % (held[0], held[-1], HEAD_TIMEOUT))
     check(held[0] >= HEAD_TIMEOUT - 0.5, "none closed before the deadline: %.1f s" % held[0])
-    check(held[-1] <= HEAD_TIMEOUT + 2.5, "all closed at the deadline: %.1f s" % held[-1])
+    # Well before --timeout (30 s), which a byte a second never trips.
+    check(held[-1] <= HEAD_TIMEOUT + 4, "all closed at the deadline: %.1f s" % held[-1])
     eq(serve_log(hq).count("reason=header-timeout"), 39, "closes logged")
     probe.report("slowloris")
     for s in slow + idle + half:
