@@ -5,7 +5,7 @@ well-behaved desk within BOUND seconds.
 
   slowloris        desks trickling a head byte a second are closed at the
                    head deadline (--header-timeout), and so are TCP
-                   connections that never start TLS
+                   connections that never start TLS; a slow body is not
   big head, body   a head over 16 KiB is refused (400) and closed; a body announced over
                    8 MiB is refused with 413 before it is sent
   desk cap         connections of one desk over --max-desk-connections
@@ -148,6 +148,29 @@ def test_slowloris(hq):
         s.close()
 
 
+def test_slow_body_is_not_a_slow_head(hq):
+    """The deadline is for the head: a batch whose body takes longer than
+    it (a desk on a slow link) is stored, and the next request on the
+    connection has its own deadline from the answer."""
+    d = Desk(hq, "UTO-ALP/1")
+    hq.start("--header-timeout", "2")
+    body = d.batch(d.records(20)).encode()
+    with connect(hq, d) as tls:
+        tls.sendall(b"POST /v1/batches HTTP/1.1\r\nHost: localhost\r\n"
+                    b"Content-Type: application/jose+json\r\n"
+                    b"Content-Length: %d\r\n\r\n" % len(body))
+        start = time.monotonic()
+        step = len(body) // 8 + 1
+        for i in range(0, len(body), step):
+            tls.sendall(body[i:i + step])
+            time.sleep(0.5)
+        eq(response(tls)[0], 200, "a batch sent over %.1f s" % (time.monotonic() - start))
+        tls.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        eq(response(tls)[0], 200, "the next request on the connection")
+        check(closed(tls, 3.5), "closed at the head deadline after the second answer")
+    eq(hq.report()["crossings"], 20, "the batch stored")
+
+
 def test_big_head_and_body(hq):
     d = Desk(hq, "UTO-ALP/1")
     probe = Probe(hq, Desk(hq, "UTO-ALP/99"))
@@ -255,7 +278,7 @@ def test_never_reads(hq):
     eq(hq.curl(d, "/healthz")[0], 200, "the same desk, reading, is served")
 
 
-TESTS = [test_slowloris, test_big_head_and_body, test_desk_connection_cap, test_global_cap,
+TESTS = [test_slowloris, test_slow_body_is_not_a_slow_head, test_big_head_and_body, test_desk_connection_cap, test_global_cap,
          test_never_reads]
 
 
