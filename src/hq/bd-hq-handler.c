@@ -127,6 +127,15 @@ authorize (Request *r)
       g_clear_pointer (&r->desk, g_free);
       return (refuse_simple (r, 403, "certificate", "the certificate names no desk"), FALSE);
     }
+  /* Counted at the handshake (bd-hq-conn.c); refused at its first
+   * request, before the store is asked anything. */
+  conn = bd_hq_conn_get (ssl);
+  if (conn != NULL && conn->over_cap)
+    {
+      evhttp_add_header (evhttp_request_get_output_headers (r->req), "Connection", "close");
+      return (refuse_simple (r, 429, "too-many-connections",
+                             "too many connections from this desk"), FALSE);
+    }
   desk = bd_hq_store_desk_get (r->worker->store, r->desk, &error);
   if (desk == NULL)
     {
@@ -148,14 +157,6 @@ authorize (Request *r)
   if (key == NULL || !bd_pki_same_key (key, X509_get0_pubkey (r->peer)))
     return (refuse_simple (r, 403, "superseded-certificate",
                            "this certificate has been superseded"), FALSE);
-  /* Counted at the handshake (bd-hq-conn.c); refused at its first request. */
-  conn = bd_hq_conn_get (ssl);
-  if (conn != NULL && conn->over_cap)
-    {
-      evhttp_add_header (evhttp_request_get_output_headers (r->req), "Connection", "close");
-      return (refuse_simple (r, 429, "too-many-connections",
-                             "too many connections from this desk"), FALSE);
-    }
   return TRUE;
 }
 
