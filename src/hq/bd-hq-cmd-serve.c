@@ -16,7 +16,7 @@ bd_hq_cmd_serve (const char *dir, int argc, char **argv)
   /* Verifiers wait on the store: more of them than cores keeps the CPU
    * busy and groups commits. */
   gint verifiers = MAX (16, 4 * (gint) g_get_num_processors ());
-  gint max_conns = 8, timeout = 30;
+  gint max_conns = 8, timeout = 30, max_all = 4096, header_timeout = 10;
   double rate = 50, burst = 500;
   guint64 port;
   const char *colon;
@@ -32,7 +32,11 @@ bd_hq_cmd_serve (const char *dir, int argc, char **argv)
     { "burst", 0, 0, G_OPTION_ARG_DOUBLE, &burst, "batches a desk may send at once (500)", "N" },
     { "max-desk-connections", 0, 0, G_OPTION_ARG_INT, &max_conns,
       "open connections a desk may hold (8)", "N" },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_all,
+      "open connections in all (4096, and below the open-files limit)", "N" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "seconds a connection may stall (30)", "S" },
+    { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout,
+      "seconds to complete the handshake and a request's head (10)", "S" },
     { NULL }
   };
   int status = bd_hq_options ("serve", "", "Serves POST /v1/batches, GET /v1/watchlist, "
@@ -45,6 +49,7 @@ bd_hq_cmd_serve (const char *dir, int argc, char **argv)
   if (colon == NULL || colon == listen || argc != 1 || threads < 1 || threads > 256 ||
       verifiers < 1 || verifiers > 1024 ||
       rate <= 0 || burst < 1 || max_conns < 1 || timeout < 1 ||
+      max_all < 1 || header_timeout < 1 ||
       !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
     {
       g_printerr ("borderdesk-hq serve: --listen HOST:PORT is required; numbers must be "
@@ -69,5 +74,7 @@ bd_hq_cmd_serve (const char *dir, int argc, char **argv)
   config.burst = burst;
   config.max_desk_connections = max_conns;
   config.timeout = timeout;
+  config.max_connections = max_all;
+  config.header_timeout = header_timeout;
   return bd_hq_server_run (&config);
 }

@@ -6,6 +6,14 @@
 #include "bd-date.h"
 #include "bd-hq-server.h"
 
+static FILE *log_stream;
+
+void
+bd_hq_log_set_stream (FILE *stream)
+{
+  log_stream = stream;
+}
+
 void
 bd_hq_log (const char *event, const char *fmt, ...)
 {
@@ -17,5 +25,5 @@ bd_hq_log (const char *event, const char *fmt, ...)
   fields = g_strdup_vprintf (fmt, ap);
   va_end (ap);
   /* One write a line: lines from several workers never interleave. */
-  fprintf (stderr, "ts=%s event=%s %s\n", ts, event, fields);
+  fprintf (log_stream != NULL ? log_stream : stderr, "ts=%s event=%s %s\n", ts, event, fields);
 }

@@ -28,28 +28,6 @@
 #define DRAIN_SECONDS 8
 #define MAX_HEADERS (16 * 1024)
 
-static int conn_index = -1;
-
-static void
-conn_free_cb (void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
-{
-  BdHqConn *conn = ptr;
-
-  if (conn == NULL)
-    return;
-  if (conn->desk != NULL)
-    bd_hq_rate_limit_disconnect (conn->worker->server->limit, conn->desk);
-  g_atomic_int_dec_and_test (&conn->worker->connections);
-  g_free (conn->desk);
-  g_free (conn);
-}
-
-BdHqConn *
-bd_hq_conn_get (SSL *ssl)
-{
-  return SSL_get_ex_data (ssl, conn_index);
-}
-
 static gboolean
 ssl_fail (GError **error, const char *what)
 {
@@ -63,8 +41,8 @@ ssl_fail (GError **error, const char *what)
   return FALSE;
 }
 
-/* TLS 1.2 and 1.3 with AEAD suites and forward secrecy only; a client
- * certificate from HQ's CA with clientAuth, one level deep. */
+/* TLS 1.2 and 1.3 with AEAD suites and (EC)DHE forward secrecy only; a
+ * client certificate from HQ's CA with clientAuth, one level deep. */
 static SSL_CTX *
 make_ssl_ctx (const char *dir, GError **error)
 {
@@ -83,6 +61,9 @@ make_ssl_ctx (const char *dir, GError **error)
                                     "ECDHE-ECDSA-CHACHA20-POLY1305") != 1 ||
       SSL_CTX_set_ciphersuites (ctx, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
                                      "TLS_CHACHA20_POLY1305_SHA256") != 1 ||
+      /* Elliptic curves of 128-bit strength and more: OpenSSL's default
+       * list also offers ffdhe2048 (112 bits) in TLS 1.3 (sslscan). */
+      SSL_CTX_set1_groups_list (ctx, "X25519:P-256:X448:P-384:P-521") != 1 ||
       SSL_CTX_use_certificate_chain_file (ctx, crt) != 1 ||
       SSL_CTX_use_PrivateKey (ctx, key) != 1 ||
       SSL_CTX_check_private_key (ctx) != 1 ||
@@ -98,28 +79,8 @@ make_ssl_ctx (const char *dir, GError **error)
                             SSL_OP_NO_COMPRESSION);
   SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
   SSL_CTX_set_verify_depth (ctx, 1);
+  SSL_CTX_set_info_callback (ctx, bd_hq_conn_on_ssl_info);
   return ctx;
-}
-
-static struct bufferevent *
-on_http_bev_cb (struct event_base *base, void *data)
-{
-  BdHqWorker *worker = data;
-  SSL *ssl = SSL_new (worker->server->ssl);
-  BdHqConn *conn;
-  struct bufferevent *bev;
-
-  if (ssl == NULL)
-    return NULL;
-  conn = g_new0 (BdHqConn, 1);
-  conn->worker = worker;
-  SSL_set_ex_data (ssl, conn_index, conn);
-  g_atomic_int_inc (&worker->connections);
-  bev = bufferevent_openssl_socket_new (base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
-                                        BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-  if (bev != NULL)
-    bufferevent_openssl_set_allow_dirty_shutdown (bev, 1);
-  return bev;
 }
 
 /* While draining: done when the base's connections are gone or the time
@@ -176,11 +137,22 @@ worker_free (BdHqWorker *worker)
   g_free (worker);
 }
 
+void
+bd_hq_worker_configure (BdHqWorker *worker)
+{
+  struct timeval timeout = { worker->server->config.timeout, 0 };
+
+  evhttp_set_max_headers_size (worker->http, MAX_HEADERS);
+  evhttp_set_max_body_size (worker->http, BD_BATCH_MAX_BODY);
+  evhttp_set_timeout_tv (worker->http, &timeout);
+  evhttp_set_allowed_methods (worker->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+  bd_hq_handler_install (worker);
+}
+
 static BdHqWorker *
 worker_new (BdHqServer *server, guint index, GError **error)
 {
   BdHqWorker *worker = g_new0 (BdHqWorker, 1);
-  struct timeval timeout = { server->config.timeout, 0 };
   int fd;
 
   worker->server = server;
@@ -200,14 +172,10 @@ worker_new (BdHqServer *server, guint index, GError **error)
         close (fd);
       return (worker_free (worker), NULL);
     }
-  evhttp_set_bevcb (worker->http, on_http_bev_cb, worker);
-  evhttp_set_max_headers_size (worker->http, MAX_HEADERS);
-  evhttp_set_max_body_size (worker->http, BD_BATCH_MAX_BODY);
-  evhttp_set_timeout_tv (worker->http, &timeout);
-  evhttp_set_allowed_methods (worker->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+  evhttp_set_bevcb (worker->http, bd_hq_conn_new, worker);
   worker->stop = event_new (worker->base, -1, 0, on_stop_cb, worker);
   worker->drain = evtimer_new (worker->base, on_drain_cb, worker);
-  bd_hq_handler_install (worker);
+  bd_hq_worker_configure (worker);
   return worker;
 }
 
@@ -248,18 +216,25 @@ listen_on (const char *host, guint16 port, guint16 *bound, GError **error)
   return fd;
 }
 
-/* Hundreds of desks, each a socket: the soft limit up to the hard one. */
+/* Hundreds of desks, each a socket: the soft limit up to the hard one.
+ * The connection cap stays under it, with room for the stores' files and
+ * the listening sockets, so that accept() never fails for want of one. */
 static void
-raise_nofile (void)
+raise_nofile (BdHqServerConfig *config)
 {
   struct rlimit rl;
 
-  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)
+  if (getrlimit (RLIMIT_NOFILE, &rl) != 0)
+    return;
+  if (rl.rlim_cur < rl.rlim_max)
     {
       rl.rlim_cur = rl.rlim_max;
       if (setrlimit (RLIMIT_NOFILE, &rl) != 0)
         bd_hq_log ("warning", "what=\"RLIMIT_NOFILE not raised\"");
+      getrlimit (RLIMIT_NOFILE, &rl);
     }
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < config->max_connections + 256)
+    config->max_connections = MAX (16, (gint64) rl.rlim_cur - 256);
 }
 
 static void
@@ -299,11 +274,10 @@ bd_hq_server_run (const BdHqServerConfig *config)
   sigaddset (&set, SIGINT);
   pthread_sigmask (SIG_BLOCK, &set, NULL);
   signal (SIGPIPE, SIG_IGN);
-  raise_nofile ();
+  raise_nofile (&server->config);
   evthread_use_pthreads ();
   bd_hq_metrics_init ();
-  if (conn_index < 0)
-    conn_index = SSL_get_ex_new_index (0, NULL, NULL, NULL, conn_free_cb);
+  bd_hq_conn_init ();
   server->limit = bd_hq_rate_limit_new (config->rate, config->burst);
   if ((server->dir = bd_hq_dir_open (config->dir, &error)) == NULL ||
       (server->ssl = make_ssl_ctx (config->dir, &error)) == NULL ||
@@ -349,8 +323,9 @@ bd_hq_server_run (const BdHqServerConfig *config)
     }
   printf ("listening on %s:%u\n", config->host, port);
   fflush (stdout);
-  bd_hq_log ("start", "listen=%s:%u threads=%u verifiers=%u store=%s", config->host, port,
-             config->threads, config->verifiers,
+  bd_hq_log ("start", "listen=%s:%u threads=%u verifiers=%u max_connections=%u store=%s",
+             config->host, port, config->threads, config->verifiers,
+             server->config.max_connections,
              ((BdHqWorker *) g_ptr_array_index (server->workers, 0))->store->klass->name);
 
   sigwait (&set, &sig);

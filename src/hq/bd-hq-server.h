@@ -8,7 +8,10 @@
  * below TLS 1.2. */
 #pragma once
 
+#include <stdio.h>
+
 #include <glib.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <openssl/ssl.h>
@@ -30,7 +33,9 @@ typedef struct {
   double rate;              /* batches a second a desk, sustained */
   double burst;
   guint max_desk_connections;
+  guint max_connections;    /* open connections in all, before any handshake */
   guint timeout;            /* seconds a connection may idle or stall */
+  guint header_timeout;     /* seconds to send a request's head (and the handshake) */
 } BdHqServerConfig;
 
 typedef struct _BdHqServer BdHqServer;
@@ -62,20 +67,54 @@ struct _BdHqServer {
   int listen_fd;
   GPtrArray *workers;       /* BdHqWorker * */
   gboolean stopping;        /* atomic */
+  gint connections;         /* open connections on every base (atomic) */
+  /* Tests and the fuzz target only (bd_hq_handler_serve_plain): the
+   * identity given to a connection without TLS.  NULL in `serve`, where
+   * every connection is TLS and one without a peer is refused. */
+  X509 *plain_peer;
 };
 
 /* What HQ knows about one TLS connection, attached to its SSL and freed
- * with it. */
+ * with it (bd-hq-conn.c). */
 typedef struct {
   BdHqWorker *worker;
-  char *desk;               /* counted against the desk's cap once a request named it */
+  struct bufferevent *bev;
+  char *desk;               /* counted against the desk's cap since the handshake */
+  gboolean over_cap;        /* the handshake found its desk at the cap: refused */
+  struct event *deadline;   /* armed while a request's head is awaited */
+  gboolean awaiting_head;
+  guint line;               /* the head scanner: bytes in the current line, */
+  guint lines;              /* and complete lines so far */
 } BdHqConn;
 
-/* The connection data of @ssl. */
-BdHqConn *bd_hq_conn_get (SSL *ssl);
+/* bd-hq-conn.c: connection limits that libevent 2.1 lacks.  A connection
+ * must complete its handshake and its first request's head within
+ * header_timeout, and each later head within header_timeout of the
+ * previous answer (slow clients are closed, however steadily they
+ * trickle); one desk certificate holds at most max_desk_connections
+ * (counted at the handshake, refused with 429 at the first request);
+ * HQ holds at most max_connections (more are closed before the
+ * handshake). */
+void      bd_hq_conn_init          (void);
+/* For evhttp's bevcb: the TLS bufferevent of a new connection on @worker. */
+struct bufferevent *bd_hq_conn_new (struct event_base *base, void *worker);
+/* The connection data of @ssl, or of @req's connection; NULL when none. */
+BdHqConn *bd_hq_conn_get           (SSL *ssl);
+BdHqConn *bd_hq_conn_of_request    (struct evhttp_request *req);
+/* A request of @conn is with the handler: no deadline runs. */
+void      bd_hq_conn_dispatched    (BdHqConn *conn);
+/* The request on @conn has been answered: its next head is due within
+ * header_timeout. */
+void      bd_hq_conn_answered      (BdHqConn *conn);
+/* Counts each handshake's desk against its cap (SSL_CTX info callback). */
+void      bd_hq_conn_on_ssl_info   (const SSL *ssl, int where, int ret);
 
 /* Runs until SIGTERM or SIGINT; returns the exit status. */
 int  bd_hq_server_run         (const BdHqServerConfig *config);
+
+/* @worker's evhttp: its limits (head 16 KiB, body 8 MiB, --timeout,
+ * GET and POST) and the routes; `serve` and the fuzz target alike. */
+void bd_hq_worker_configure   (BdHqWorker *worker);
 
 /* bd-hq-handler.c: the routes, installed on each worker's evhttp. */
 void bd_hq_handler_install    (BdHqWorker *worker);
@@ -87,5 +126,8 @@ void bd_hq_handler_drop_done  (BdHqWorker *worker);
 /* bd-hq-log.c: one structured line on stderr, key=value pairs, no
  * personal data (desk ids, seqs, statuses, durations). */
 void bd_hq_log (const char *event, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* Where the lines go: stderr (NULL, the default) or @stream (the fuzz
+ * target's /dev/null: a line per input would drown libFuzzer's). */
+void bd_hq_log_set_stream (FILE *stream);
 
 G_END_DECLS

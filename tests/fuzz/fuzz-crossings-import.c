@@ -61,15 +61,8 @@ at_exit (void)
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
-  g_autofree char *tmpl = NULL;
-
   fuzz_glib_init ();
-  if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && g_access ("/dev/shm", W_OK) == 0)
-    tmpl = g_build_filename ("/dev/shm", "bd-fuzz-import-XXXXXX", NULL);
-  else
-    tmpl = g_build_filename (g_get_tmp_dir (), "bd-fuzz-import-XXXXXX", NULL);
-  dir = g_mkdtemp (g_steal_pointer (&tmpl));
-  g_assert_nonnull (dir);
+  dir = fuzz_temp_dir ("bd-fuzz-import");
   path = g_build_filename (dir, "desk.db", NULL);
   cli = bd_actor_new_cli ();
   desk_create ();

@@ -82,6 +82,24 @@ fuzz_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
   return out;
 }
 
+/* A new directory for a target's files, in memory (/dev/shm) where the
+ * machine allows: the targets write on every input. */
+static inline char *
+fuzz_temp_dir (const char *prefix)
+{
+  g_autofree char *name = g_strconcat (prefix, "-XXXXXX", NULL);
+  g_autofree char *tmpl = NULL;
+  char *dir;
+
+  if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && g_access ("/dev/shm", W_OK) == 0)
+    tmpl = g_build_filename ("/dev/shm", name, NULL);
+  else
+    tmpl = g_build_filename (g_get_tmp_dir (), name, NULL);
+  dir = g_mkdtemp (g_steal_pointer (&tmpl));
+  g_assert_nonnull (dir);
+  return dir;
+}
+
 static inline void
 fuzz_glib_init (void)
 {

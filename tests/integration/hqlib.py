@@ -8,6 +8,7 @@ checks).  $BORDERDESK_HQ is the binary, else the one in ../../_build.
 """
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -137,6 +138,17 @@ class Desk:
 
     def records(self, n, start=0):
         return [crossing(self.id, start + i) for i in range(n)]
+
+
+@contextlib.contextmanager
+def stranger(desk_id):
+    """A desk @desk_id certified by another HQ's CA: a throwaway HQ,
+    removed after."""
+    other = HQ(name="Other")
+    try:
+        yield Desk(other, desk_id)
+    finally:
+        other.cleanup()
 
 
 def sign(key, kid, typ, payload):

@@ -107,17 +107,13 @@ def test_revoked_desk(hq):
 
 def test_other_ca(hq):
     d = Desk(hq, "UTO-ALP/1")
-    other = HQ(name="Other")
-    try:
-        stranger = Desk(other, "UTO-ALP/1")
+    with hqlib.stranger("UTO-ALP/1") as stranger:
         hq.start()
         status, _ = hq.post(d, stranger.batch(stranger.records(1)), cert=stranger.crt_path,
                             key=stranger.key_path)
         eq(status, 0, "a certificate from another CA fails the handshake")
         eq(hq.post(d, d.batch(d.records(1)))[0], 200, "the real desk still syncs")
         eq(counts(hq), (1, 1), "only the real desk's batch")
-    finally:
-        other.cleanup()
 
 
 def test_no_certificate(hq):
