@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+"""Retention through the real programs: a desk registers, carries its
+batches to HQ on removable media (borderdesk-hq import) and takes the
+receipts back; with BORDERDESK_NOW moved past the retention period, the
+acknowledged crossings leave the desk (by `receipt import` itself, and by
+`retention purge`), the unacknowledged one stays, the audit chain still
+verifies and the purge's audit event names nobody.
+
+Stdlib only; the harness is test_sync.py's.  Prints TAP."""
+
+import datetime
+import json
+import os
+import sqlite3
+import sys
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from test_cli import td3  # noqa: E402
+from test_sync import ADMIN, HQ, Case, Failure, check, eq  # noqa: E402
+
+PASSWORD = "guard-one-pass\n"
+ACKED = ("C01X00T47", "MUSTERMANN")
+PENDING = ("C02Y11T58", "SCHNEIDER")
+
+
+def mrz(number, surname):
+    return td3(surname, "ERIKA", number, "DEU", "640812", "F", "350131")
+
+
+def at(t, when, fn, *args, **kwargs):
+    """Runs @fn with the desk's clock pinned to @when (a datetime)."""
+    t.env["BORDERDESK_NOW"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        t.env.pop("BORDERDESK_NOW")
+
+
+def register(t, when, direction, doc):
+    at(t, when, t.admin, "d1", "register", "--username", "g1", "--direction", direction,
+       stdin=PASSWORD + mrz(*doc))
+
+
+def audit_rows(t):
+    with sqlite3.connect(os.path.join(t.dir, "d1", "desk.db")) as db:
+        return db.execute("SELECT actor, action, object, details FROM audit "
+                          "ORDER BY seq").fetchall()
+
+
+def retention_purge_after_receipts(t):
+    t.init_hq()
+    t.desk("d1")
+    # From now on: the certificates HQ has just issued are valid from now.
+    now = datetime.datetime.utcnow().replace(microsecond=0) + datetime.timedelta(minutes=1)
+    t.admin("d1", "officer", "add", "--username", "g1", "--name", "Guard One", "--role",
+            "guard", stdin=PASSWORD)
+    register(t, now, "entry", ACKED)
+    register(t, now + datetime.timedelta(minutes=5), "exit", ACKED)
+
+    usb = os.path.join(t.dir, "usb")
+    receipts = os.path.join(t.dir, "receipts")
+    os.makedirs(receipts)
+    t.admin("d1", "batch", "export", "--out", usb)
+    # Registered after the batches were cut: HQ never acknowledges it.
+    register(t, now + datetime.timedelta(minutes=10), "entry", PENDING)
+    t.hq("import", "--receipts", receipts,
+         *[os.path.join(usb, f) for f in sorted(os.listdir(usb))])
+    files = [os.path.join(receipts, f) for f in sorted(os.listdir(receipts))]
+    check(files, "HQ wrote receipts")
+    # Within the period: taking the receipts purges nothing.
+    rc, out, _ = at(t, now, t.admin, "d1", "receipt", "import", *files)
+    check("purged past retention (180 days): 0 crossings" in out, "first purge: %r" % out)
+    eq(len(t.admin_json("d1", "crossings", "list")), 3, "crossings within the period")
+
+    # 200 days on, the receipts come again (as after any sync): the purge
+    # is due and runs by itself.
+    later = now + datetime.timedelta(days=200)
+    rc, out, _ = at(t, later, t.admin, "d1", "receipt", "import", *files)
+    check("purged past retention (180 days): 2 crossings" in out, "automatic purge: %r" % out)
+    left = at(t, later, t.admin_json, "d1", "crossings", "list")
+    eq([c["document"]["number"] for c in left], [PENDING[0]], "what is left")
+    at(t, later, t.admin, "d1", "traveller", "export", "--document", "DEU:" + ACKED[0],
+       expect=1)
+    at(t, later, t.admin, "d1", "traveller", "export", "--document", "DEU:" + PENDING[0])
+
+    # Asked for, years later: nothing more, the unacknowledged one stays.
+    doc = at(t, later + datetime.timedelta(days=2000), t.admin_json, "d1", "retention", "purge")
+    eq(sorted(doc), sorted(["retention_days", "templates", "crossings", "amendments",
+                            "exemptions", "documents", "travellers", "remote_crossings",
+                            "remote_answers", "batch_payloads"]), "purge --json members")
+    eq((doc["retention_days"], doc["crossings"]), (180, 0), "second purge")
+    eq(len(t.admin_json("d1", "crossings", "list")), 1, "unacknowledged crossing kept")
+
+    t.admin("d1", "audit", "verify")
+    purges = [r for r in audit_rows(t) if r[1] == "retention.purge"]
+    eq(len(purges), 3, "one audit event per purge")
+    details = json.loads(purges[1][3])
+    eq((details["crossings"], details["documents"]), (2, 1), "counts in the audit event")
+    eq(purges[1][0], "cli", "the purge's actor")
+    for row in purges:
+        for word in ACKED + PENDING + ("ERIKA",):
+            check(word not in row[3], "%s in a purge event: %s" % (word, row[3]))
+    # No signed copy of an acknowledged batch is left with the records in it.
+    with sqlite3.connect(os.path.join(t.dir, "d1", "desk.db")) as db:
+        jws = db.execute("SELECT count(*) FROM batches WHERE acknowledged IS NOT NULL "
+                         "AND jws <> ''").fetchone()[0]
+    eq(jws, 0, "acknowledged batch copies left")
+
+
+def retention_purge_usage(t):
+    t.desk("d1", enrol=False)
+    rc, out, err = t.admin("d1", "retention", expect=2)
+    check("retention purge" in err, "usage names the command: %r" % err)
+    rc, out, err = t.admin("d1", "retention", "purge", "--json", "extra", expect=2)
+    check(json.loads(out).get("error"), "a JSON document on exit 2")
+
+
+TESTS = [retention_purge_after_receipts, retention_purge_usage]
+
+
+def main():
+    for b in (ADMIN, HQ):
+        if not os.access(b, os.X_OK):
+            print("1..0 # SKIP %s not built" % b)
+            return 0
+    print("1..%d" % len(TESTS), flush=True)
+    failed = 0
+    for n, fn in enumerate(TESTS, 1):
+        t = Case(fn.__name__)
+        try:
+            fn(t)
+            print("ok %d - %s" % (n, fn.__name__))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes TAP
+            failed += 1
+            print("not ok %d - %s" % (n, fn.__name__))
+            msg = str(exc) if isinstance(exc, Failure) else traceback.format_exc()
+            for line in msg.splitlines():
+                print("# " + line)
+            for argv, rc, out, err in t.log[-3:]:
+                print("#   $ %s -> exit %d; %s" % (" ".join(argv[1:])[:200], rc,
+                                                   err.strip()[:300]))
+        finally:
+            t.cleanup()
+        sys.stdout.flush()
+    print("# %d passed, %d failed" % (len(TESTS) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
