@@ -45,6 +45,13 @@ cross (BdTestDesk *t, const BdActor *guard, const char *number, gint64 when,
   return uuid;
 }
 
+/* An old refusal (refusals have no stay to keep whole). */
+static char *
+refused (BdTestDesk *t, const BdActor *guard, const char *number)
+{
+  return cross (t, guard, number, NOW, BD_DIRECTION_ENTRY, BD_DECISION_REFUSED);
+}
+
 static BdActor *
 guard_on_shift (BdTestDesk *t)
 {
@@ -119,8 +126,8 @@ test_acknowledged_old_purged (BdTestDesk *t, gconstpointer data)
                                BD_DECISION_ADMITTED);
   g_autofree char *out = cross (t, guard, "L1000001", NOW + 5 * DAY, BD_DIRECTION_EXIT,
                                 BD_DECISION_ADMITTED);
-  g_autofree char *refused = cross (t, guard, "L1000002", NOW + 6 * DAY, BD_DIRECTION_ENTRY,
-                                    BD_DECISION_REFUSED);
+  g_autofree char *turned_away = cross (t, guard, "L1000002", NOW + 6 * DAY,
+                                        BD_DIRECTION_ENTRY, BD_DECISION_REFUSED);
   gint64 events;
   BdRetentionCounts counts;
   sqlite3_stmt *stmt = NULL;
@@ -171,10 +178,8 @@ static void
 test_unacknowledged_and_recent_kept (BdTestDesk *t, gconstpointer data)
 {
   g_autoptr(BdActor) guard = guard_on_shift (t);
-  g_autofree char *a = cross (t, guard, "L2000001", NOW, BD_DIRECTION_ENTRY,
-                              BD_DECISION_REFUSED);
-  g_autofree char *b = cross (t, guard, "L2000002", NOW, BD_DIRECTION_ENTRY,
-                              BD_DECISION_REFUSED);
+  g_autofree char *a = refused (t, guard, "L2000001");
+  g_autofree char *b = refused (t, guard, "L2000002");
 
   acknowledge (t, 1, b);
   /* The crossings' day is the cutoff itself: within the period. */
@@ -285,10 +290,8 @@ test_amendments (BdTestDesk *t, gconstpointer data)
 {
   g_autoptr(BdActor) guard = guard_on_shift (t);
   g_autoptr(GError) error = NULL;
-  g_autofree char *a = cross (t, guard, "L5000001", NOW, BD_DIRECTION_ENTRY,
-                              BD_DECISION_REFUSED);
-  g_autofree char *b = cross (t, guard, "L5000002", NOW, BD_DIRECTION_ENTRY,
-                              BD_DECISION_REFUSED);
+  g_autofree char *a = refused (t, guard, "L5000001");
+  g_autofree char *b = refused (t, guard, "L5000002");
   BdRetentionCounts counts;
 
   g_assert_cmpint (bd_crossing_amend (t->db, guard, a, "vehicle", "AB 123", "typo", &error), >, 0);
@@ -413,21 +416,21 @@ test_roles (BdTestDesk *t, gconstpointer data)
   g_autoptr(BdActor) guard = guard_on_shift (t);
   g_autoptr(BdActor) sup = bd_test_officer (t, "sam", BD_ROLE_SUPERVISOR);
   g_autoptr(BdActor) sync = bd_actor_new_sync ();
-  const BdActor *refused[] = { NULL, guard, sup };
+  const BdActor *denied[] = { NULL, guard, sup };
   g_autoptr(GError) error = NULL;
   BdRetentionCounts counts;
   gint64 events;
 
-  g_free (cross (t, guard, "L8000001", NOW, BD_DIRECTION_ENTRY, BD_DECISION_REFUSED));
+  g_free (refused (t, guard, "L8000001"));
   acknowledge (t, 1, NULL);
   bd_clock_set_override (NOW + 400 * DAY);
   events = bd_test_count (t, "SELECT count(*) FROM audit");
-  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (denied); i++)
     {
-      g_assert_false (bd_retention_purge (t->db, refused[i], &counts, &error));
+      g_assert_false (bd_retention_purge (t->db, denied[i], &counts, &error));
       g_assert_error (error, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED);
       g_clear_error (&error);
-      g_assert_false (bd_retention_run (t->db, refused[i], FALSE, NULL, &counts, &error));
+      g_assert_false (bd_retention_run (t->db, denied[i], FALSE, NULL, &counts, &error));
       g_assert_error (error, BD_ROLE_ERROR, BD_ROLE_ERROR_DENIED);
       g_clear_error (&error);
     }
@@ -451,7 +454,7 @@ test_run_when_due (BdTestDesk *t, gconstpointer data)
   BdRetentionCounts counts;
   gboolean ran = FALSE;
 
-  g_free (cross (t, guard, "L9000001", NOW, BD_DIRECTION_ENTRY, BD_DECISION_REFUSED));
+  g_free (refused (t, guard, "L9000001"));
   acknowledge (t, 1, NULL);
   bd_clock_set_override (NOW + 400 * DAY);
   g_assert_true (bd_retention_run (t->db, sync, TRUE, &ran, &counts, &error));
@@ -482,10 +485,8 @@ test_atomic_and_guarded (BdTestDesk *t, gconstpointer data)
 {
   g_autoptr(BdActor) guard = guard_on_shift (t);
   g_autoptr(GError) error = NULL;
-  g_autofree char *a = cross (t, guard, "L0000001", NOW, BD_DIRECTION_ENTRY,
-                              BD_DECISION_REFUSED);
-  g_autofree char *b = cross (t, guard, "L0000002", NOW, BD_DIRECTION_ENTRY,
-                              BD_DECISION_REFUSED);
+  g_autofree char *a = refused (t, guard, "L0000001");
+  g_autofree char *b = refused (t, guard, "L0000002");
   BdRetentionCounts counts;
   gint64 events;
 

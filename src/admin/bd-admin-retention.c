@@ -76,8 +76,9 @@ bd_admin_retention (BdAdmin *admin, int argc, char **argv)
     "    acknowledged batches.\n"
     "Nothing HQ has not acknowledged is deleted, whatever its age; the audit log stays\n"
     "whole.  `sync` and `receipt import` run this by themselves, at most once a day.\n"
-    "--json: {\"retention_days\", \"templates\", \"crossings\", \"amendments\", \"exemptions\",\n"
-    "\"documents\", \"travellers\", \"remote_crossings\", \"remote_answers\", \"batch_payloads\"}.\n");
+    "--json: {\"retention_days\", \"templates\", \"crossings\", \"amendments\",\n"
+    "\"exemptions\", \"documents\", \"travellers\", \"remote_crossings\", \"remote_answers\",\n"
+    "\"batch_payloads\"}: the period and what went.\n");
   if (!bd_admin_parse (ctx, &argc, &argv))
     return BD_EXIT_USAGE;
   if (argc != 2 || strcmp (argv[1], "purge") != 0)

@@ -13,12 +13,12 @@ import json
 import os
 import sqlite3
 import sys
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from test_cli import td3  # noqa: E402
-from test_sync import ADMIN, HQ, Case, Failure, check, eq  # noqa: E402
+import test_sync  # noqa: E402
+from test_sync import check, eq  # noqa: E402
 
 PASSWORD = "guard-one-pass\n"
 ACKED = ("C01X00T47", "MUSTERMANN")
@@ -117,36 +117,7 @@ def retention_purge_usage(t):
     check(json.loads(out).get("error"), "a JSON document on exit 2")
 
 
-TESTS = [retention_purge_after_receipts, retention_purge_usage]
-
-
-def main():
-    for b in (ADMIN, HQ):
-        if not os.access(b, os.X_OK):
-            print("1..0 # SKIP %s not built" % b)
-            return 0
-    print("1..%d" % len(TESTS), flush=True)
-    failed = 0
-    for n, fn in enumerate(TESTS, 1):
-        t = Case(fn.__name__)
-        try:
-            fn(t)
-            print("ok %d - %s" % (n, fn.__name__))
-        except Exception as exc:  # noqa: BLE001 - every failure becomes TAP
-            failed += 1
-            print("not ok %d - %s" % (n, fn.__name__))
-            msg = str(exc) if isinstance(exc, Failure) else traceback.format_exc()
-            for line in msg.splitlines():
-                print("# " + line)
-            for argv, rc, out, err in t.log[-3:]:
-                print("#   $ %s -> exit %d; %s" % (" ".join(argv[1:])[:200], rc,
-                                                   err.strip()[:300]))
-        finally:
-            t.cleanup()
-        sys.stdout.flush()
-    print("# %d passed, %d failed" % (len(TESTS) - failed, failed))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    # test_sync.py's runner (TAP, the log of a failed test's last commands).
+    test_sync.TESTS[:] = [retention_purge_after_receipts, retention_purge_usage]
+    sys.exit(test_sync.main())
