@@ -306,11 +306,53 @@ test_amendments (BdTestDesk *t, gconstpointer data)
   g_assert_cmpint (bd_test_count (t, "SELECT count(*) FROM amendments"), ==, 1);
   g_assert_cmpint (bd_test_count (t, "SELECT count(*) FROM outbox WHERE kind = 'amendment'"),
                    ==, 1);
-  /* Shifts are the officers' records: untouched. */
-  g_assert_cmpint (bd_test_count (t, "SELECT count(*) FROM shifts"), ==, 1);
   acknowledge (t, 2, NULL);
   g_assert_cmpint (purge_at (t, NOW + 400 * DAY).amendments, ==, 1);
   g_assert_cmpint (bd_test_count (t, "SELECT count(*) FROM crossings"), ==, 0);
+}
+
+/* Shifts stay, and so do their counts: the shift report and list say the
+ * same after a purge as before, with no crossing left behind them. */
+static void
+test_shift_counts_kept (BdTestDesk *t, gconstpointer data)
+{
+  g_autoptr(BdActor) guard = guard_on_shift (t);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) before = NULL, after = NULL;
+  g_autoptr(GPtrArray) shifts = NULL;
+  g_autofree char *text_before = NULL, *text_after = NULL;
+  gint64 shift = bd_test_count (t, "SELECT max (id) FROM shifts");
+
+  g_free (cross (t, guard, "L1100001", NOW, BD_DIRECTION_ENTRY, BD_DECISION_ADMITTED));
+  g_free (cross (t, guard, "L1100001", NOW + 3600, BD_DIRECTION_EXIT, BD_DECISION_ADMITTED));
+  g_free (refused (t, guard, "L1100002"));
+  g_free (refused (t, guard, "L1100003"));
+  acknowledge (t, 1, NULL);
+  before = bd_shift_report (t->db, t->cli, shift, &error);
+  g_assert_no_error (error);
+  text_before = json_to_string (before, FALSE);
+  g_assert_nonnull (strstr (text_before, "\"total\":4"));
+  g_assert_nonnull (strstr (text_before, "\"refused\":2"));
+
+  g_assert_cmpint (purge_at (t, NOW + 400 * DAY).crossings, ==, 4);
+  g_assert_cmpint (bd_test_count (t, "SELECT count(*) FROM crossings"), ==, 0);
+  after = bd_shift_report (t->db, t->cli, shift, &error);
+  g_assert_no_error (error);
+  text_after = json_to_string (after, FALSE);
+  g_assert_cmpstr (text_after, ==, text_before);
+  shifts = bd_shift_list (t->db, t->cli, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (shifts->len, ==, 1);
+  g_assert_cmpint (((BdShift *) shifts->pdata[0])->crossings, ==, 4);
+
+  /* A second purge adds to the tallies, never counts twice. */
+  g_free (refused (t, guard, "L1100004"));
+  acknowledge (t, 2, NULL);
+  g_assert_cmpint (purge_at (t, NOW + 400 * DAY).crossings, ==, 1);
+  g_clear_pointer (&after, json_node_unref);
+  after = bd_shift_report (t->db, t->cli, shift, &error);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
+                     json_node_get_object (after), "counts"), "total"), ==, 5);
 }
 
 /* A template keeps its traveller and document after the crossings go, and
@@ -526,6 +568,7 @@ main (int argc, char **argv)
   BD_TEST_ADD ("/retention/stay-rule-unchanged", test_stay_rule_unchanged);
   BD_TEST_ADD ("/retention/open-stay-pins", test_open_stay_pins);
   BD_TEST_ADD ("/retention/amendments", test_amendments);
+  BD_TEST_ADD ("/retention/shift-counts-kept", test_shift_counts_kept);
   BD_TEST_ADD ("/retention/template-keeps-traveller", test_template_keeps_traveller);
   BD_TEST_ADD ("/retention/remote-history", test_remote_history);
   BD_TEST_ADD ("/retention/exemptions", test_exemptions);

@@ -102,6 +102,25 @@ static const struct {
     "WHERE crossing_id IN " DOOMED_LOCAL, NO_COUNT },
   { "UPDATE finger_exemptions SET crossing_id = NULL WHERE crossing_id IN " DOOMED_LOCAL,
     NO_COUNT },
+  /* Shifts are the officers' records and stay; their reports keep
+   * counting what the purge takes (bd-shift.c adds these). */
+  { "INSERT INTO shift_tallies (shift_id, dimension, key, n) "
+    "SELECT shift_id, dimension, key, count(*) FROM ("
+    " SELECT shift_id, 'total' AS dimension, '' AS key FROM crossings WHERE id IN " DOOMED_LOCAL
+    " UNION ALL SELECT shift_id, 'by_direction', direction FROM crossings WHERE id IN "
+    DOOMED_LOCAL
+    " UNION ALL SELECT shift_id, 'by_decision', decision FROM crossings WHERE id IN " DOOMED_LOCAL
+    " UNION ALL SELECT shift_id, 'by_sex', sex FROM crossings WHERE id IN " DOOMED_LOCAL
+    " UNION ALL SELECT shift_id, 'by_nationality', nationality FROM crossings WHERE id IN "
+    DOOMED_LOCAL
+    " UNION ALL SELECT shift_id, 'by_hour', substr (time, 12, 2) FROM crossings WHERE id IN "
+    DOOMED_LOCAL
+    " UNION ALL SELECT shift_id, 'alerts', '' FROM crossings WHERE id IN " DOOMED_LOCAL
+    "   AND checks LIKE '%\"state\":\"block\"%'"
+    " UNION ALL SELECT shift_id, 'overrides', '' FROM crossings WHERE id IN " DOOMED_LOCAL
+    "   AND override_by IS NOT NULL"
+    ") WHERE shift_id IS NOT NULL GROUP BY 1, 2, 3 "
+    "ON CONFLICT (shift_id, dimension, key) DO UPDATE SET n = n + excluded.n", NO_COUNT },
   { "UPDATE retention_state SET running = 1 WHERE id = 1", NO_COUNT },
   { "DELETE FROM crossings WHERE id IN " DOOMED_LOCAL, COUNT (crossings) },
   /* After the crossings: their delete trigger checks these rows. */

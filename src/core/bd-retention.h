@@ -33,7 +33,9 @@
  *
  * What stays: everything HQ has not acknowledged, whatever its age; the
  * open-stays feed (HQ's word that someone is in the country, withdrawn by
- * HQ when they leave); shifts, officers and the audit log.
+ * HQ when they leave); shifts, officers and the audit log.  A shift keeps
+ * its counts: what the purge takes is added to per-shift tallies
+ * (shift_tallies, migration 006) that the shift report and list add in.
  */
 #pragma once
 

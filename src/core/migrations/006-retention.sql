@@ -36,6 +36,18 @@ END;
 ALTER TABLE finger_templates ADD COLUMN acknowledged INTEGER NOT NULL DEFAULT 0
   CHECK (acknowledged IN (0, 1));
 
+-- A shift's counts outlive its purged crossings (the shift report, CONTRACT.md):
+-- per shift, what the purge took away, in the report's dimensions
+-- ('total', 'alerts', 'overrides' with key ''; 'by_direction',
+-- 'by_decision', 'by_sex', 'by_nationality', 'by_hour' with the value).
+CREATE TABLE shift_tallies (
+  shift_id   INTEGER NOT NULL REFERENCES shifts (id),
+  dimension  TEXT NOT NULL,
+  key        TEXT NOT NULL,
+  n          INTEGER NOT NULL CHECK (n > 0),
+  PRIMARY KEY (shift_id, dimension, key)
+) WITHOUT ROWID;
+
 -- What the purge looks things up by.
 CREATE INDEX crossings_traveller ON crossings (traveller_id, day);
 CREATE INDEX finger_templates_document ON finger_templates (document_id);
