@@ -109,6 +109,46 @@ def retention_purge_after_receipts(t):
     eq(jws, 0, "acknowledged batch copies left")
 
 
+def stay_rule_unchanged_on_demo_data(t):
+    """The demo's synthetic months of crossings, all acknowledged (as the
+    receipts would mark them), the clock put so that the cutoff falls in the
+    middle of them: `stay` answers the same for every document with
+    crossings on both sides of the cutoff, before and after the purge."""
+    t.desk("d1", enrol=False)
+    t.admin("d1", "demo", "seed", "--crossings", "3000", "--travellers", "400", "--batch",
+            "500")
+    path = os.path.join(t.dir, "d1", "desk.db")
+    with sqlite3.connect(path) as db:
+        first, last = db.execute("SELECT min(time), max(time) FROM crossings").fetchone()
+        db.execute("INSERT INTO batches (epoch, seq, created, records, sha256, jws, receipt, "
+                   "acknowledged) VALUES (1, 1, ?, 1, 'h', 'signed', 'r', ?)", (last, last))
+        db.execute("UPDATE outbox SET batch_epoch = 1, batch_seq = 1")
+    parse = lambda text: datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    cutoff = parse(first) + (parse(last) - parse(first)) / 2
+    cutoff = cutoff.replace(hour=0, minute=0, second=0)
+    now = cutoff + datetime.timedelta(days=180, hours=12)
+    with sqlite3.connect(path) as db:
+        docs = [r[0] for r in db.execute(
+            "SELECT d.issuing_state || ':' || d.number FROM documents d WHERE "
+            "EXISTS (SELECT 1 FROM crossings x WHERE x.document_id = d.id AND x.time < ?1) AND "
+            "EXISTS (SELECT 1 FROM crossings x WHERE x.document_id = d.id AND x.time >= ?1) "
+            "ORDER BY d.id LIMIT 40", (cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"),))]
+    check(len(docs) >= 20, "documents with crossings on both sides: %d" % len(docs))
+
+    def stays():
+        return [at(t, now, t.admin_json, "d1", "stay", "--document", d, "--on", day)
+                for d in docs for day in (now.strftime("%Y-%m-%d"),
+                                          (now + datetime.timedelta(days=45)).strftime("%Y-%m-%d"))]
+
+    before = stays()
+    check(sum(1 for s in before if s["days_used"] > 1) >= 10, "stays that count days: %r"
+          % before[:4])
+    doc = at(t, now, t.admin_json, "d1", "retention", "purge")
+    check(doc["crossings"] > 500, "crossings purged: %r" % doc)
+    eq(stays(), before, "stay answers after the purge")
+    t.admin("d1", "audit", "verify")
+
+
 def retention_purge_usage(t):
     t.desk("d1", enrol=False)
     rc, out, err = t.admin("d1", "retention", expect=2)
@@ -119,5 +159,6 @@ def retention_purge_usage(t):
 
 if __name__ == "__main__":
     # test_sync.py's runner (TAP, the log of a failed test's last commands).
-    test_sync.TESTS[:] = [retention_purge_after_receipts, retention_purge_usage]
+    test_sync.TESTS[:] = [retention_purge_after_receipts, stay_rule_unchanged_on_demo_data,
+                          retention_purge_usage]
     sys.exit(test_sync.main())
