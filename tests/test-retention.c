@@ -128,6 +128,9 @@ test_acknowledged_old_purged (BdTestDesk *t, gconstpointer data)
                                 BD_DECISION_ADMITTED);
   g_autofree char *turned_away = cross (t, guard, "L1000002", NOW + 6 * DAY,
                                         BD_DIRECTION_ENTRY, BD_DECISION_REFUSED);
+  const char *const counted[] = { "\"crossings\":3", "\"documents\":2",
+                                  "\"retention_days\":180", "\"before\":\"2026-12-07\"" };
+  const char *const personal[] = { "MUSTER", "ERIKA", "L100000", in };
   gint64 events;
   BdRetentionCounts counts;
   sqlite3_stmt *stmt = NULL;
@@ -160,14 +163,10 @@ test_acknowledged_old_purged (BdTestDesk *t, gconstpointer data)
                    ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   details = (const char *) sqlite3_column_text (stmt, 0);
-  g_assert_nonnull (strstr (details, "\"crossings\":3"));
-  g_assert_nonnull (strstr (details, "\"documents\":2"));
-  g_assert_nonnull (strstr (details, "\"retention_days\":180"));
-  g_assert_nonnull (strstr (details, "\"before\":\"2026-12-07\""));
-  g_assert_null (strstr (details, "MUSTER"));
-  g_assert_null (strstr (details, "ERIKA"));
-  g_assert_null (strstr (details, "L100000"));
-  g_assert_null (strstr (details, in));
+  for (guint i = 0; i < G_N_ELEMENTS (counted); i++)
+    g_assert_nonnull (strstr (details, counted[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (personal); i++)
+    g_assert_null (strstr (details, personal[i]));
   g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "");
   sqlite3_finalize (stmt);
 }
@@ -526,13 +525,14 @@ static void
 test_atomic_and_guarded (BdTestDesk *t, gconstpointer data)
 {
   g_autoptr(BdActor) guard = guard_on_shift (t);
+  g_autofree char *kept = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *a = refused (t, guard, "L0000001");
-  g_autofree char *b = refused (t, guard, "L0000002");
   BdRetentionCounts counts;
   gint64 events;
 
-  acknowledge (t, 1, b);
+  g_free (refused (t, guard, "L0000001"));
+  kept = refused (t, guard, "L0000002");
+  acknowledge (t, 1, kept);
   g_assert_false (bd_db_exec (t->db, "DELETE FROM crossings", &error));
   g_assert_nonnull (strstr (error->message, "append-only"));
   g_clear_error (&error);
