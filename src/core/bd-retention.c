@@ -36,8 +36,11 @@
   "coalesce ('T' || (SELECT d.traveller_id FROM documents d " \
   "WHERE d.issuing_state = " state " AND d.number = " number "), " \
   "'D' || " state " || ':' || " number ")"
-#define ORDER_KEY(time, uuid) \
-  "printf ('%012d', CAST (strftime ('%s', " time ") AS INTEGER)) || " uuid
+/* The day first: a time SQLite cannot read (HQ's answers keep HQ's
+ * spelling) still sorts on its day. */
+#define ORDER_KEY(day, time, uuid) \
+  "printf ('%08d%012d', " day ", coalesce (CAST (strftime ('%s', " time ") AS INTEGER), 0)) " \
+  "|| " uuid
 #define DOOMED_LOCAL \
   "(SELECT local_id FROM temp.retention_events WHERE doomed AND local_id IS NOT NULL)"
 #define ORPHAN_TRAVELLER \
@@ -58,7 +61,7 @@ static const struct {
   { "DELETE FROM temp.retention_horizon", NO_COUNT },
   /* This desk's crossings (the index on time finds them). */
   { "INSERT INTO temp.retention_events (grp, k, local_id, uuid, admitted, is_exit, ok) "
-    "SELECT 'T' || d.traveller_id, " ORDER_KEY ("c.time", "c.uuid") ", c.id, c.uuid, "
+    "SELECT 'T' || d.traveller_id, " ORDER_KEY ("c.day", "c.time", "c.uuid") ", c.id, c.uuid, "
     "  c.decision = 'admitted', c.direction = 'exit', "
     "  (c.source = 'imported' OR " ACKED ("crossing", "c.id") ") "
     "  AND NOT EXISTS (SELECT 1 FROM amendments a WHERE a.crossing_id = c.id "
@@ -68,7 +71,8 @@ static const struct {
   /* HQ's answers, less this desk's own crossings (the history query
    * counts those from the crossings table). */
   { "INSERT INTO temp.retention_events (grp, k, local_id, uuid, admitted, is_exit, ok) "
-    "SELECT " DOC_GROUP ("r.issuing_state", "r.number") ", " ORDER_KEY ("r.time", "r.uuid") ", "
+    "SELECT " DOC_GROUP ("r.issuing_state", "r.number") ", "
+    "  " ORDER_KEY ("r.day", "r.time", "r.uuid") ", "
     "  NULL, r.uuid, 1, r.direction = 'exit', "
     "  NOT EXISTS (SELECT 1 FROM open_stays s WHERE s.crossing = r.uuid) "
     "FROM remote_crossings r WHERE r.day < ?2 "
@@ -76,7 +80,7 @@ static const struct {
   /* Open stays known only from the feed: entries that always stay. */
   { "INSERT INTO temp.retention_events (grp, k, local_id, uuid, admitted, is_exit, ok) "
     "SELECT " DOC_GROUP ("o.issuing_state", "o.number") ", "
-    "  " ORDER_KEY ("o.time", "o.crossing") ", NULL, NULL, 1, 0, 0 "
+    "  " ORDER_KEY ("o.day", "o.time", "o.crossing") ", NULL, NULL, 1, 0, 0 "
     "FROM open_stays o WHERE o.day < ?2 "
     "AND NOT EXISTS (SELECT 1 FROM crossings c WHERE c.uuid = o.crossing) "
     "AND NOT EXISTS (SELECT 1 FROM remote_crossings r WHERE r.uuid = o.crossing)", NO_COUNT },
