@@ -198,6 +198,26 @@ retention_days (BdDb *db, GError **error)
   return MAX (days, window);
 }
 
+/* Deleted rows must not linger in the file's free pages: secure_delete
+ * (for this connection, from now on) overwrites what the purge frees with
+ * zeros.  Before any write, so that the whole purge is covered. */
+static gboolean
+wipe_freed_pages (BdDb *db, GError **error)
+{
+  return bd_db_exec (db, "PRAGMA secure_delete = ON", error);
+}
+
+/* Once committed, copy the zeroed pages into the database file now rather
+ * than at the next automatic checkpoint.  PASSIVE: it never waits for, or
+ * holds up, the app's registrations; what it cannot copy now the next
+ * checkpoint does.  Only outside a caller's transaction. */
+static void
+checkpoint (BdDb *db)
+{
+  if (sqlite3_get_autocommit (bd_db_handle (db)))
+    sqlite3_exec (bd_db_handle (db), "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL);
+}
+
 static gboolean
 run_steps (BdDb *db, const char *cutoff_time, gint64 cutoff_day, BdRetentionCounts *counts,
            GError **error)
@@ -243,7 +263,7 @@ bd_retention_purge (BdDb *db, const BdActor *actor, BdRetentionCounts *counts, G
   cutoff_date = bd_date_format (cutoff_day);
   cutoff_time = g_strconcat (cutoff_date, "T00:00:00Z", NULL);
   counts->retention_days = days;
-  if (!bd_db_begin (db, error))
+  if (!wipe_freed_pages (db, error) || !bd_db_begin (db, error))
     return FALSE;
   if (!bd_db_exec (db, scratch_sql, error) ||
       !run_steps (db, cutoff_time, cutoff_day, counts, error))
@@ -254,10 +274,14 @@ bd_retention_purge (BdDb *db, const BdActor *actor, BdRetentionCounts *counts, G
   json_object_set_string_member (details, "before", cutoff_date);
   if (!bd_audit_append (db, who, "retention.purge", "", details, error))
     goto fail;
-  return bd_db_commit (db, error);
+  if (!bd_db_commit (db, error))
+    goto failed;
+  checkpoint (db);
+  return TRUE;
 
 fail:
   bd_db_rollback (db);
+failed:
   memset (counts, 0, sizeof *counts);
   return FALSE;
 }
@@ -306,7 +330,7 @@ bd_retention_run (BdDb *db, const BdActor *actor, gboolean only_when_due, gboole
     return FALSE;
   if (recent)
     return TRUE;
-  if (!bd_db_begin (db, error))
+  if (!wipe_freed_pages (db, error) || !bd_db_begin (db, error))
     return FALSE;
   templates = bd_template_purge (db, actor, error);
   if (templates < 0 || !bd_retention_purge (db, actor, counts, error))
@@ -325,6 +349,7 @@ bd_retention_run (BdDb *db, const BdActor *actor, gboolean only_when_due, gboole
     }
   if (!bd_db_commit (db, error))
     goto failed;
+  checkpoint (db);
   if (ran != NULL)
     *ran = TRUE;
   return TRUE;

@@ -102,6 +102,17 @@ def retention_purge_after_receipts(t):
     for row in purges:
         for word in ACKED + PENDING + ("ERIKA",):
             check(word not in row[3], "%s in a purge event: %s" % (word, row[3]))
+    # Nor in the file's free pages: the purged document's number and name
+    # are nowhere in the database files, the kept one's are.
+    raw = b""
+    for name in ("desk.db", "desk.db-wal"):
+        path = os.path.join(t.dir, "d1", name)
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                raw += f.read()
+    check(PENDING[0].encode() in raw and PENDING[1].encode() in raw, "the kept traveller's bytes")
+    for word in ACKED:
+        check(word.encode() not in raw, "%s still in the database files" % word)
     # No signed copy of an acknowledged batch is left with the records in it.
     with sqlite3.connect(os.path.join(t.dir, "d1", "desk.db")) as db:
         jws = db.execute("SELECT count(*) FROM batches WHERE acknowledged IS NOT NULL "
