@@ -160,6 +160,29 @@ def stay_rule_unchanged_on_demo_data(t):
     t.admin("d1", "audit", "verify")
 
 
+def sync_purges_once_a_day(t):
+    """`sync` against the real HQ: after a complete round the purge runs,
+    at most once a day; its counts are in `sync --json`."""
+    t.init_hq()
+    t.start_hq()
+    t.desk("d1")
+    t.admin("d1", "officer", "add", "--username", "g1", "--name", "Guard One", "--role",
+            "guard", stdin=PASSWORD)
+    now = datetime.datetime.utcnow().replace(microsecond=0) + datetime.timedelta(minutes=1)
+    register(t, now, "entry", ACKED)
+    register(t, now + datetime.timedelta(minutes=5), "exit", ACKED)
+    first = at(t, now + datetime.timedelta(minutes=6), t.admin_json, "d1", "sync")
+    check(first["complete"] and first["records_sent"] >= 2, "first round: %r" % first)
+    eq(first["retention"]["crossings"], 0, "within the period")
+    again = at(t, now + datetime.timedelta(hours=23), t.admin_json, "d1", "sync")
+    eq(again["retention"], None, "a second purge the same day")
+    later = at(t, now + datetime.timedelta(days=200), t.admin_json, "d1", "sync")
+    eq((later["retention"]["crossings"], later["retention"]["documents"]), (2, 1),
+       "200 days later")
+    eq(len(t.admin_json("d1", "crossings", "list")), 0, "crossings left")
+    t.admin("d1", "audit", "verify")
+
+
 def retention_purge_usage(t):
     t.desk("d1", enrol=False)
     rc, out, err = t.admin("d1", "retention", expect=2)
@@ -171,5 +194,5 @@ def retention_purge_usage(t):
 if __name__ == "__main__":
     # test_sync.py's runner (TAP, the log of a failed test's last commands).
     test_sync.TESTS[:] = [retention_purge_after_receipts, stay_rule_unchanged_on_demo_data,
-                          retention_purge_usage]
+                          sync_purges_once_a_day, retention_purge_usage]
     sys.exit(test_sync.main())
