@@ -41,6 +41,13 @@
 #define ORDER_KEY(day, time, uuid) \
   "printf ('%08d%012d', " day ", coalesce (CAST (strftime ('%s', " time ") AS INTEGER), 0)) " \
   "|| " uuid
+#define INSERT_EVENTS \
+  "INSERT INTO temp.retention_events (grp, k, local_id, uuid, admitted, is_exit, ok) "
+/* HQ's rows (alias @t) as admitted events of their document's group; @key
+ * orders them, @uuid is what a doomed one deletes by. */
+#define HQ_EVENTS(t, key, uuid, is_exit, ok) \
+  INSERT_EVENTS "SELECT " DOC_GROUP (t ".issuing_state", t ".number") ", " \
+  ORDER_KEY (t ".day", t ".time", key) ", NULL, " uuid ", 1, " is_exit ", " ok " "
 #define DOOMED_LOCAL \
   "(SELECT local_id FROM temp.retention_events WHERE doomed AND local_id IS NOT NULL)"
 #define ORPHAN_TRAVELLER \
@@ -60,7 +67,7 @@ static const struct {
   { "DELETE FROM temp.retention_events", NO_COUNT },
   { "DELETE FROM temp.retention_horizon", NO_COUNT },
   /* This desk's crossings (the index on time finds them). */
-  { "INSERT INTO temp.retention_events (grp, k, local_id, uuid, admitted, is_exit, ok) "
+  { INSERT_EVENTS
     "SELECT 'T' || d.traveller_id, " ORDER_KEY ("c.day", "c.time", "c.uuid") ", c.id, c.uuid, "
     "  c.decision = 'admitted', c.direction = 'exit', "
     "  (c.source = 'imported' OR " ACKED ("crossing", "c.id") ") "
@@ -70,17 +77,12 @@ static const struct {
     "FROM crossings c JOIN documents d ON d.id = c.document_id WHERE c.time < ?1", NO_COUNT },
   /* HQ's answers, less this desk's own crossings (the history query
    * counts those from the crossings table). */
-  { "INSERT INTO temp.retention_events (grp, k, local_id, uuid, admitted, is_exit, ok) "
-    "SELECT " DOC_GROUP ("r.issuing_state", "r.number") ", "
-    "  " ORDER_KEY ("r.day", "r.time", "r.uuid") ", "
-    "  NULL, r.uuid, 1, r.direction = 'exit', "
-    "  NOT EXISTS (SELECT 1 FROM open_stays s WHERE s.crossing = r.uuid) "
+  { HQ_EVENTS ("r", "r.uuid", "r.uuid", "r.direction = 'exit'",
+               "NOT EXISTS (SELECT 1 FROM open_stays s WHERE s.crossing = r.uuid)")
     "FROM remote_crossings r WHERE r.day < ?2 "
     "AND NOT EXISTS (SELECT 1 FROM crossings c WHERE c.uuid = r.uuid)", NO_COUNT },
   /* Open stays known only from the feed: entries that always stay. */
-  { "INSERT INTO temp.retention_events (grp, k, local_id, uuid, admitted, is_exit, ok) "
-    "SELECT " DOC_GROUP ("o.issuing_state", "o.number") ", "
-    "  " ORDER_KEY ("o.day", "o.time", "o.crossing") ", NULL, NULL, 1, 0, 0 "
+  { HQ_EVENTS ("o", "o.crossing", "NULL", "0", "0")
     "FROM open_stays o WHERE o.day < ?2 "
     "AND NOT EXISTS (SELECT 1 FROM crossings c WHERE c.uuid = o.crossing) "
     "AND NOT EXISTS (SELECT 1 FROM remote_crossings r WHERE r.uuid = o.crossing)", NO_COUNT },
@@ -218,6 +220,38 @@ checkpoint (BdDb *db)
     sqlite3_exec (bd_db_handle (db), "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL);
 }
 
+/* Ends a purge's transaction: commits when @ok (then checkpoints), else
+ * rolls back; on any failure the counts say nothing was purged. */
+static gboolean
+finish (BdDb *db, gboolean ok, BdRetentionCounts *counts, GError **error)
+{
+  if (!ok)
+    bd_db_rollback (db);
+  else if (bd_db_commit (db, error))
+    {
+      checkpoint (db);
+      return TRUE;
+    }
+  memset (counts, 0, sizeof *counts);
+  return FALSE;
+}
+
+static gboolean
+record_run (BdDb *db, GError **error)
+{
+  g_autofree char *now = bd_time_format (bd_clock_now ());
+  sqlite3_stmt *stmt = bd_db_stmt (db, "UPDATE retention_state SET last_run = ? WHERE id = 1",
+                                   error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE || bd_db_set_error (db, error, "recording the retention run");
+}
+
 static gboolean
 run_steps (BdDb *db, const char *cutoff_time, gint64 cutoff_day, BdRetentionCounts *counts,
            GError **error)
@@ -252,6 +286,7 @@ bd_retention_purge (BdDb *db, const BdActor *actor, BdRetentionCounts *counts, G
   g_autofree char *cutoff_date = NULL, *cutoff_time = NULL;
   gint64 days;
   guint32 cutoff_day;
+  gboolean ok;
 
   memset (counts, 0, sizeof *counts);
   if (!bd_actor_require (actor, BD_PERM_PURGE, error))
@@ -265,25 +300,17 @@ bd_retention_purge (BdDb *db, const BdActor *actor, BdRetentionCounts *counts, G
   counts->retention_days = days;
   if (!wipe_freed_pages (db, error) || !bd_db_begin (db, error))
     return FALSE;
-  if (!bd_db_exec (db, scratch_sql, error) ||
-      !run_steps (db, cutoff_time, cutoff_day, counts, error))
-    goto fail;
-  /* Counts and dates only: nothing in it names anyone. */
-  details = bd_retention_counts_to_json (counts);
-  json_object_remove_member (details, "templates");
-  json_object_set_string_member (details, "before", cutoff_date);
-  if (!bd_audit_append (db, who, "retention.purge", "", details, error))
-    goto fail;
-  if (!bd_db_commit (db, error))
-    goto failed;
-  checkpoint (db);
-  return TRUE;
-
-fail:
-  bd_db_rollback (db);
-failed:
-  memset (counts, 0, sizeof *counts);
-  return FALSE;
+  ok = bd_db_exec (db, scratch_sql, error) &&
+       run_steps (db, cutoff_time, cutoff_day, counts, error);
+  if (ok)
+    {
+      /* Counts and dates only: nothing in it names anyone. */
+      details = bd_retention_counts_to_json (counts);
+      json_object_remove_member (details, "templates");
+      json_object_set_string_member (details, "before", cutoff_date);
+      ok = bd_audit_append (db, who, "retention.purge", "", details, error);
+    }
+  return finish (db, ok, counts, error);
 }
 
 /* Whether the last run was less than RUN_INTERVAL ago (a clock set back
@@ -314,11 +341,8 @@ gboolean
 bd_retention_run (BdDb *db, const BdActor *actor, gboolean only_when_due, gboolean *ran,
                   BdRetentionCounts *counts, GError **error)
 {
-  g_autofree char *now = bd_time_format (bd_clock_now ());
-  gboolean recent = FALSE;
+  gboolean recent = FALSE, ok;
   gint64 templates;
-  sqlite3_stmt *stmt;
-  int rc;
 
   memset (counts, 0, sizeof *counts);
   if (ran != NULL)
@@ -333,32 +357,14 @@ bd_retention_run (BdDb *db, const BdActor *actor, gboolean only_when_due, gboole
   if (!wipe_freed_pages (db, error) || !bd_db_begin (db, error))
     return FALSE;
   templates = bd_template_purge (db, actor, error);
-  if (templates < 0 || !bd_retention_purge (db, actor, counts, error))
-    goto fail;
-  counts->templates = templates;
-  stmt = bd_db_stmt (db, "UPDATE retention_state SET last_run = ? WHERE id = 1", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      bd_db_set_error (db, error, "recording the retention run");
-      goto fail;
-    }
-  if (!bd_db_commit (db, error))
-    goto failed;
-  checkpoint (db);
+  ok = templates >= 0 && bd_retention_purge (db, actor, counts, error) &&
+       record_run (db, error);
+  counts->templates = MAX (templates, 0);
+  if (!finish (db, ok, counts, error))
+    return FALSE;
   if (ran != NULL)
     *ran = TRUE;
   return TRUE;
-
-fail:
-  bd_db_rollback (db);
-failed:
-  memset (counts, 0, sizeof *counts);
-  return FALSE;
 }
 
 JsonObject *
