@@ -142,6 +142,7 @@ test_role_table (void)
     { BD_PERM_OPEN_SHIFT, FALSE, TRUE, TRUE, FALSE },
     { BD_PERM_SYNC, FALSE, FALSE, FALSE, TRUE },
     { BD_PERM_FINGERPRINT, FALSE, TRUE, TRUE, TRUE },
+    { BD_PERM_PURGE, FALSE, FALSE, FALSE, TRUE },
   };
 
   g_assert_cmpint (G_N_ELEMENTS (rows), ==, BD_PERM_N);

@@ -20,6 +20,7 @@
 #include "bd-demo.h"
 #include "bd-history-remote.h"
 #include "bd-pki.h"
+#include "bd-retention.h"
 #include "bd-shift.h"
 #include "bd-subject-access.h"
 #include "bd-sync.h"
@@ -594,6 +595,20 @@ run_template_purge (Fx *f, int who, GError **error)
   return bd_template_purge (f->db, f->actors[who], error) >= 0;
 }
 
+static gboolean
+run_retention_purge (Fx *f, int who, GError **error)
+{
+  BdRetentionCounts counts;
+  return bd_retention_purge (f->db, f->actors[who], &counts, error);
+}
+
+static gboolean
+run_retention_run (Fx *f, int who, GError **error)
+{
+  BdRetentionCounts counts;
+  return bd_retention_run (f->db, f->actors[who], FALSE, NULL, &counts, error);
+}
+
 static const Op ops[] = {
   { "post-init", BD_PERM_MANAGE_OFFICERS, { D, D, D, A }, "post.init", NULL,
     prepare_post_init, run_post_init },
@@ -660,6 +675,10 @@ static const Op ops[] = {
     NULL, run_traveller_export },
   { "template-purge", BD_PERM_FINGERPRINT, { D, A, A, A }, "finger.purge", NULL, NULL,
     run_template_purge },
+  { "retention-purge", BD_PERM_PURGE, { D, D, D, A }, "retention.purge", NULL, NULL,
+    run_retention_purge },
+  /* Not a table row: both purges, so both permissions. */
+  { "retention-run", -1, { D, D, D, A }, "retention.purge", NULL, NULL, run_retention_run },
   { "open-stays-apply", BD_PERM_SYNC, { D, D, D, A }, "history.open-stays", NULL, NULL,
     run_open_stays_apply },
 };

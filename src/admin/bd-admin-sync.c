@@ -144,6 +144,7 @@ bd_admin_sync (BdAdmin *admin, int argc, char **argv)
     "[status] - send every pending batch to HQ now (0: nothing left pending), or show the state");
   g_autoptr(BdDb) db = NULL;
   g_autoptr(BdActor) cli = bd_actor_new_cli ();
+  g_autoptr(JsonNode) purged = NULL;
   BdSyncRound round;
   GError *error = NULL;
   gboolean ok;
@@ -158,6 +159,14 @@ bd_admin_sync (BdAdmin *admin, int argc, char **argv)
   if ((db = bd_admin_open_db (admin, &error)) == NULL)
     return bd_admin_fail (error);
   ok = bd_sync_run (db, cli, &round, &error);
+  if (!json)
+    g_print ("sent %" G_GINT64_FORMAT " batches (%" G_GINT64_FORMAT " records); %"
+             G_GINT64_FORMAT " records pending; watchlist version %" G_GINT64_FORMAT "\n",
+             round.sent, round.records, round.pending_records, round.watchlist_version);
+  /* After a round HQ acknowledged in full, what it now holds need not stay
+   * here past its retention period. */
+  if (ok)
+    purged = bd_admin_retention_after_sync (db, json);
   if (json)
     {
       g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
@@ -168,15 +177,13 @@ bd_admin_sync (BdAdmin *admin, int argc, char **argv)
       json_object_set_int_member (o, "records_sent", round.records);
       json_object_set_int_member (o, "pending_records", round.pending_records);
       json_object_set_int_member (o, "watchlist_version", round.watchlist_version);
+      json_object_set_member (o, "retention", purged != NULL ? g_steal_pointer (&purged)
+                                                             : json_node_new (JSON_NODE_NULL));
       if (!ok)
         json_object_set_string_member (o, "error", error->message);
       json_node_take_object (node, o);
       bd_admin_print_json (node);
     }
-  else
-    g_print ("sent %" G_GINT64_FORMAT " batches (%" G_GINT64_FORMAT " records); %"
-             G_GINT64_FORMAT " records pending; watchlist version %" G_GINT64_FORMAT "\n",
-             round.sent, round.records, round.pending_records, round.watchlist_version);
   if (!ok)
     {
       g_printerr ("borderdesk-admin: %s\n", error->message);
@@ -220,7 +227,8 @@ bd_admin_receipt (BdAdmin *admin, int argc, char **argv)
   g_autoptr(GOptionContext) ctx = g_option_context_new (
     "import FILE... - take the receipts HQ wrote for batches carried by hand");
   g_autoptr(BdDb) db = NULL;
-  int status = BD_EXIT_OK;
+  g_autoptr(JsonNode) purged = NULL;
+  int status = BD_EXIT_OK, accepted = 0;
   GError *error = NULL;
 
   if (!bd_admin_parse (ctx, &argc, &argv))
@@ -242,7 +250,13 @@ bd_admin_receipt (BdAdmin *admin, int argc, char **argv)
           status = BD_EXIT_NO;
         }
       else
-        g_print ("%s: accepted\n", argv[i]);
+        {
+          g_print ("%s: accepted\n", argv[i]);
+          accepted++;
+        }
     }
+  /* Receipts carried by hand acknowledge records as a round does. */
+  if (accepted > 0)
+    purged = bd_admin_retention_after_sync (db, FALSE);
   return status;
 }

@@ -47,6 +47,13 @@ int bd_admin_receipt   (BdAdmin *admin, int argc, char **argv);
 int bd_admin_traveller (BdAdmin *admin, int argc, char **argv);
 int bd_admin_reader    (BdAdmin *admin, int argc, char **argv);
 int bd_admin_finger    (BdAdmin *admin, int argc, char **argv);
+int bd_admin_retention (BdAdmin *admin, int argc, char **argv);
+
+/* The purge past retention after a sync round or a receipt import, when
+ * due (bd_retention_run, once a day): its counts as a JSON object (also
+ * printed unless @quiet), null when not due, or {"error": MESSAGE} after
+ * printing the error (bd-admin-retention.c). */
+JsonNode *bd_admin_retention_after_sync (BdDb *db, gboolean quiet);
 
 /* Helpers shared by the groups (bd-admin-util.c). */
 

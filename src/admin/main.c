@@ -36,6 +36,7 @@ static const struct {
   { "traveller", bd_admin_traveller, "export everything held on one person (audited)" },
   { "reader", bd_admin_reader, "list the fingerprint readers" },
   { "finger", bd_admin_finger, "enrol, verify, identify fingerprints; exemptions; purge" },
+  { "retention", bd_admin_retention, "purge templates and personal data past retention" },
 };
 
 static void

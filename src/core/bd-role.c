@@ -1,5 +1,5 @@
 /* bd-role.c: the role table.  One table, so reviewing who may do what is
- * reading twelve lines, and the role tests iterate over it. */
+ * reading one line per permission, and the role tests iterate over it. */
 #include "config.h"
 
 #include <string.h>
@@ -23,6 +23,10 @@ static const gboolean table[BD_PERM_N][4] = {
   [BD_PERM_SYNC]             = { FALSE, FALSE, FALSE, TRUE  },
   /* The admin too: the CLI's reader diagnostics and scripted enrolment. */
   [BD_PERM_FINGERPRINT]      = { FALSE, TRUE,  TRUE,  TRUE  },
+  /* Deleting records is desk maintenance, run by the desk itself after a
+   * sync round or by its administrator: not by the officers whose work
+   * the records are (a supervisor answers for them). */
+  [BD_PERM_PURGE]            = { FALSE, FALSE, FALSE, TRUE  },
 };
 
 static const char *perm_names[BD_PERM_N] = {
@@ -36,6 +40,7 @@ static const char *perm_names[BD_PERM_N] = {
   [BD_PERM_OPEN_SHIFT] = "open a shift",
   [BD_PERM_SYNC] = "configure sync",
   [BD_PERM_FINGERPRINT] = "handle fingerprints",
+  [BD_PERM_PURGE] = "purge personal data past retention",
 };
 
 BdActor *

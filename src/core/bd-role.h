@@ -33,6 +33,7 @@ typedef enum {
   BD_PERM_OPEN_SHIFT,       /* work at this desk */
   BD_PERM_SYNC,             /* enrol with HQ, carry batches and receipts */
   BD_PERM_FINGERPRINT,      /* enrol, verify, identify, exempt, purge templates */
+  BD_PERM_PURGE,            /* delete personal data past retention (bd-retention.h) */
   BD_PERM_N
 } BdPermission;
 

@@ -10,14 +10,30 @@
 
 G_DEFINE_QUARK (bd-shift-error-quark, bd_shift_error)
 
+/* What the retention purge took from shift s (migration 006): a shift's
+ * counts stay what they were when its crossings leave the desk. */
+#define TALLY(dimension) \
+  "(SELECT coalesce (sum (t.n), 0) FROM shift_tallies t " \
+  " WHERE t.shift_id = s.id AND t.dimension = '" dimension "')"
+/* The report's counts by one dimension: the crossings on the desk and the
+ * purged ones' tallies; ?1 is the shift. */
+#define COUNT_BY(dimension, column) \
+  "SELECT k, sum (n) FROM (SELECT " column " AS k, 1 AS n FROM crossings WHERE shift_id = ?1 " \
+  "UNION ALL SELECT key, n FROM shift_tallies WHERE shift_id = ?1 " \
+  "AND dimension = '" dimension "') GROUP BY 1 ORDER BY 1"
+#define COUNT_ONE(dimension, condition) \
+  "SELECT (SELECT count(*) FROM crossings WHERE shift_id = ?1" condition ") + " \
+  "(SELECT coalesce (sum (n), 0) FROM shift_tallies WHERE shift_id = ?1 " \
+  "AND dimension = '" dimension "')"
+
 #define SHIFT_SELECT \
   "SELECT s.id, s.officer_id, o.username, s.desk, s.lane, s.opened, s.closed, s.close_note, " \
   "       so.username, s.signed_off_at, s.signoff_note, " \
-  "       (SELECT count(*) FROM crossings c WHERE c.shift_id = s.id), " \
+  "       (SELECT count(*) FROM crossings c WHERE c.shift_id = s.id) + " TALLY ("total") ", " \
   "       (SELECT count(*) FROM crossings c WHERE c.shift_id = s.id " \
-  "        AND c.checks LIKE '%\"state\":\"block\"%'), " \
+  "        AND c.checks LIKE '%\"state\":\"block\"%') + " TALLY ("alerts") ", " \
   "       (SELECT count(*) FROM crossings c WHERE c.shift_id = s.id " \
-  "        AND c.override_by IS NOT NULL), " \
+  "        AND c.override_by IS NOT NULL) + " TALLY ("overrides") ", " \
   "       (SELECT count(*) FROM outbox ob LEFT JOIN batches bt " \
   "        ON bt.epoch = ob.batch_epoch AND bt.seq = ob.batch_seq " \
   "        WHERE (ob.batch_seq IS NULL OR bt.receipt IS NULL) " \
@@ -500,11 +516,11 @@ bd_shift_report (BdDb *db, const BdActor *actor, gint64 shift_id, GError **error
     "by_direction", "by_decision", "by_sex", "by_nationality", "by_hour"
   };
   static const char *const sqls[5] = {
-    "SELECT direction, count(*) FROM crossings WHERE shift_id = ? GROUP BY 1 ORDER BY 1",
-    "SELECT decision, count(*) FROM crossings WHERE shift_id = ? GROUP BY 1 ORDER BY 1",
-    "SELECT sex, count(*) FROM crossings WHERE shift_id = ? GROUP BY 1 ORDER BY 1",
-    "SELECT nationality, count(*) FROM crossings WHERE shift_id = ? GROUP BY 1 ORDER BY 1",
-    "SELECT substr(time, 12, 2), count(*) FROM crossings WHERE shift_id = ? GROUP BY 1 ORDER BY 1",
+    COUNT_BY ("by_direction", "direction"),
+    COUNT_BY ("by_decision", "decision"),
+    COUNT_BY ("by_sex", "sex"),
+    COUNT_BY ("by_nationality", "nationality"),
+    COUNT_BY ("by_hour", "substr(time, 12, 2)"),
   };
   gint64 total, alerts, overrides;
 
@@ -516,12 +532,12 @@ bd_shift_report (BdDb *db, const BdActor *actor, gint64 shift_id, GError **error
       !bd_actor_require (actor, BD_PERM_REVIEW, error))
     return NULL;
 
-  total = count_one (db, "SELECT count(*) FROM crossings WHERE shift_id = ?", shift_id, error);
+  total = count_one (db, COUNT_ONE ("total", ""), shift_id, error);
   /* An alert is a crossing that met at least one blocking check. */
-  alerts = count_one (db, "SELECT count(*) FROM crossings WHERE shift_id = ? "
-                          "AND checks LIKE '%\"state\":\"block\"%'", shift_id, error);
-  overrides = count_one (db, "SELECT count(*) FROM crossings WHERE shift_id = ? "
-                             "AND override_by IS NOT NULL", shift_id, error);
+  alerts = count_one (db, COUNT_ONE ("alerts", " AND checks LIKE '%\"state\":\"block\"%'"),
+                      shift_id, error);
+  overrides = count_one (db, COUNT_ONE ("overrides", " AND override_by IS NOT NULL"), shift_id,
+                         error);
   if (total < 0 || alerts < 0 || overrides < 0)
     return NULL;
 

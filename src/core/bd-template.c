@@ -480,16 +480,19 @@ bd_template_purge (BdDb *db, const BdActor *actor, GError **error)
   if (!bd_db_begin (db, error))
     return -1;
   /* Acknowledged (migration 003): the carrying crossing's outbox row is in
-   * a batch HQ has receipted.  Last seen: the traveller's newest crossing
-   * at this desk, so a returning traveller keeps being verifiable. */
+   * a batch HQ has receipted, or the retention purge has since deleted
+   * that crossing and said so (migration 006).  Last seen: the traveller's
+   * newest crossing at this desk, so a returning traveller keeps being
+   * verifiable; a traveller with no crossing left is not seen at all. */
   stmt = bd_db_stmt (db,
                      "DELETE FROM finger_templates WHERE id IN ("
                      " SELECT t.id FROM finger_templates t"
-                     " JOIN outbox o ON o.kind = 'crossing' AND o.ref_id = t.crossing_id"
-                     " JOIN batches b ON b.epoch = o.batch_epoch AND b.seq = o.batch_seq"
-                     " WHERE b.acknowledged IS NOT NULL"
-                     "   AND (SELECT max (c.day) FROM crossings c"
-                     "        WHERE c.traveller_id = t.traveller_id) < ?)", error);
+                     " WHERE (t.acknowledged = 1 OR EXISTS (SELECT 1 FROM outbox o"
+                     "   JOIN batches b ON b.epoch = o.batch_epoch AND b.seq = o.batch_seq"
+                     "   WHERE o.kind = 'crossing' AND o.ref_id = t.crossing_id"
+                     "   AND b.acknowledged IS NOT NULL))"
+                     "   AND coalesce ((SELECT max (c.day) FROM crossings c"
+                     "        WHERE c.traveller_id = t.traveller_id), 0) < ?)", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, cutoff);

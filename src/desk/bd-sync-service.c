@@ -7,6 +7,7 @@
 
 #include "bd-date.h"
 #include "bd-db.h"
+#include "bd-retention.h"
 #include "bd-role.h"
 #include "bd-sync-service.h"
 #include "bd-sync.h"
@@ -50,6 +51,20 @@ bd_sync_next_delay (guint interval, guint failures, GRand *rand)
   return (guint) MAX (1.0, MIN (delay * jitter, BD_SYNC_MAX_BACKOFF));
 }
 
+/* After a good round: templates and personal data past retention that HQ
+ * now holds leave the desk (at most once a day; bd_retention_run), so no
+ * operator has to remember.  A failure does not make the round a failure
+ * (the records reached HQ) but is not silent either. */
+static void
+purge_past_retention (BdDb *db, const BdActor *actor)
+{
+  g_autoptr(GError) error = NULL;
+  BdRetentionCounts counts;
+
+  if (!bd_retention_run (db, actor, TRUE, NULL, &counts, &error))
+    g_warning ("purge past retention failed: %s", error->message);
+}
+
 /* The worker: one round on its own connection.  The result is the status
  * object, with "round_error" set when the round failed. */
 static void
@@ -79,6 +94,8 @@ round_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
           ok = TRUE;
           g_clear_error (&error);
         }
+      if (ok)
+        purge_past_retention (db, actor);
       g_clear_pointer (&status, json_object_unref);
       status = bd_sync_status (db, ok ? &error : NULL);
     }
