@@ -466,6 +466,25 @@ on_exempt_record_clicked_cb (BdFingerPanel *self)
   set_outcome (self, &o, text);
 }
 
+/* The reader opens when the panel is made, so the first traveller's
+ * capture starts at once; a document that comes sooner cancels this and
+ * its capture follows (run_ended). */
+static void
+on_warmed_up_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(BdFingerPanel) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  bd_fingerprint_open_finish ((BdFingerprint *) source, result, &error);
+  if (run_ended (self, error) || error == NULL)
+    return;
+  /* Translators: the reader could not be opened; %s says why. */
+  text = g_strdup_printf (_("Reader not ready: %s"), error->message);
+  gtk_label_set_text (GTK_LABEL (self->reader_label), text);
+  atk_object_set_description (gtk_widget_get_accessible (self->reader_label), text);
+}
+
 /* Public */
 
 void
@@ -594,5 +613,12 @@ bd_finger_panel_new (BdDeskContext *context)
   gtk_label_set_text (GTK_LABEL (self->reader_label), text);
   atk_object_set_description (gtk_widget_get_accessible (self->reader_label), text);
   start (self);
+  if (fp != NULL && reader != NULL)
+    {
+      self->cancellable = g_cancellable_new ();
+      self->running = TRUE;
+      bd_fingerprint_open_async (fp, reader->id, self->cancellable, on_warmed_up_cb,
+                                 g_object_ref (self));
+    }
   return GTK_WIDGET (self);
 }
