@@ -87,6 +87,13 @@ refuse (Request *r, const BdHqVerdict *v)
   /* The path without its query: a query may name a document. */
   const char *path = evhttp_uri_get_path (evhttp_request_get_evhttp_uri (r->req));
 
+  /* 503 and 507 (the store), like 429: when to offer the same again. */
+  if (v->retry_after > 0)
+    {
+      g_autofree char *after = g_strdup_printf ("%u", v->retry_after);
+
+      evhttp_add_header (evhttp_request_get_output_headers (r->req), "Retry-After", after);
+    }
   bd_hq_metrics_refusal (v->error, elapsed (r));
   bd_hq_log ("refused", "path=%s desk=%s seq=%" G_GINT64_FORMAT " status=%u error=%s ms=%.1f",
              path != NULL ? path : "-", r->desk != NULL ? r->desk : "-", v->seq,
@@ -126,12 +133,15 @@ authorize (Request *r)
       return (refuse_simple (r, 403, "certificate", "the certificate names no desk"), FALSE);
     }
   desk = bd_hq_store_desk_get (r->worker->store, r->desk, &error);
+  if (desk == NULL && g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND))
+    return (refuse_simple (r, 403, "unknown-desk", "not a registered desk"), FALSE);
   if (desk == NULL)
     {
-      gboolean unknown = g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND);
+      BdHqVerdict v = { 0 };
 
-      refuse_simple (r, unknown ? 403 : 500, unknown ? "unknown-desk" : "store",
-                     unknown ? "not a registered desk" : error->message);
+      bd_hq_verdict_store_failed (&v, error);
+      refuse (r, &v);
+      bd_hq_verdict_clear (&v);
       return FALSE;
     }
   if (desk->revoked)
@@ -207,11 +217,7 @@ bd_hq_handler_verify (gpointer data, gpointer server_data)
       g_private_set (&verifier_store, store);
     }
   if (store == NULL)
-    {
-      job->verdict.status = 500;
-      job->verdict.error = "store";
-      job->verdict.reason = g_strdup (error->message);
-    }
+    bd_hq_verdict_store_failed (&job->verdict, error);
   else
     bd_hq_ingest (store, server->committer, server->dir, job->body, job->length, job->peer,
                   &job->verdict);

@@ -660,8 +660,11 @@ bd_hq_store_submit (BdHqStore *store, const BdBatch *batch, const char *receipt,
         }
       store->klass->rollback (store);
       bd_hq_submit_result_clear (result);
+      /* A lost connection too: the retry starts on a new one, and finds
+       * the batch stored if the lost COMMIT had gone through. */
       if (attempt >= SUBMIT_TRIES ||
-          !g_error_matches (local, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_RETRY))
+          !(g_error_matches (local, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_RETRY) ||
+            g_error_matches (local, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_UNAVAILABLE)))
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;

@@ -63,6 +63,7 @@ class Case:
         self.log = []
         self.server = None
         self.port = None
+        self.store = None       # --store URL; None: HQ's SQLite file in its directory
         self.env = dict(os.environ)
         for k in ("BORDERDESK_DB", "BORDERDESK_HQ_DIR", "BORDERDESK_NOW", "https_proxy",
                   "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY"):
@@ -84,7 +85,9 @@ class Case:
         return p.returncode, out, err
 
     def hq(self, *args, expect=0):
-        rc, out, err = self._run([HQ, "--dir", self.hq_dir] + list(args))
+        store = ["--store", self.store] if self.store and args[0] in (
+            "desk", "import", "alerts", "report", "watchlist", "history") else []
+        rc, out, err = self._run([HQ, "--dir", self.hq_dir] + list(args) + store)
         if expect is not None:
             check(rc == expect, "borderdesk-hq %s: exit %d, expected %d; stderr: %s"
                   % (" ".join(args), rc, expect, err.strip()))
@@ -119,8 +122,9 @@ class Case:
 
     def start_hq(self):
         log = open(os.path.join(self.dir, "hq.log"), "ab")
+        store = ["--store", self.store] if self.store else []
         self.server = subprocess.Popen([HQ, "--dir", self.hq_dir, "serve", "--listen",
-                                        "127.0.0.1:%d" % self.port],
+                                        "127.0.0.1:%d" % self.port] + store,
                                        stdout=log, stderr=log, env=self.env, cwd=self.dir)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -1,0 +1,258 @@
+"""Shared by the sync fault tests (test_sync.py, test_hq_faults.py,
+tests/faults/test_disk_full.py): the ledger that says what was lost,
+doubled or half-stored between real desks and a real HQ, and a proxy
+that cuts desk-to-HQ connections at chosen points of an exchange.
+
+Stdlib only.
+"""
+
+import base64
+import collections
+import json
+import os
+import random
+import socket
+import sqlite3
+import ssl
+import subprocess
+import threading
+
+PSQL = "/usr/lib/postgresql/15/bin/psql"
+
+
+def hq_rows(store, sql):
+    """Rows of @sql in HQ's store: a path to its SQLite file (opened
+    read-only, beside a running HQ), or a postgresql:// URL (through
+    psql).  Every value comes back as text."""
+    if not store.startswith("postgres"):
+        con = sqlite3.connect("file:%s?mode=ro" % store, uri=True)
+        try:
+            return [tuple(None if v is None else str(v) for v in row)
+                    for row in con.execute(sql)]
+        finally:
+            con.close()
+    # One row a line, columns split by a unit separator no value holds.
+    p = subprocess.run([PSQL, "-X", "-At", "-F", "\x1f", "-d", store, "-c", sql],
+                       capture_output=True, text=True, timeout=120, check=True)
+    return [tuple(line.split("\x1f")) for line in p.stdout.splitlines()]
+
+
+def integrity(store):
+    """PRAGMA integrity_check of HQ's SQLite file: "ok" when sound."""
+    return hq_rows(store, "PRAGMA integrity_check")[0][0]
+
+
+def payload_of(jws):
+    """The decoded payload of a batch: compact JWS as HQ keeps it, or the
+    flattened JSON the desk keeps."""
+    part = json.loads(jws)["payload"] if jws.startswith("{") else jws.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+def crossing_ids(jws):
+    return [r["id"] for r in payload_of(jws)["records"] if r["type"] == "crossing"]
+
+
+def desk_rows(db, sql):
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def ledger(store, desk_dbs):
+    """Compares HQ's store with the desks' databases (@desk_dbs: paths).
+
+    lost: crossings in batches a desk holds a receipt for that HQ does not
+    hold; doubled: copies beyond the first of a crossing in the batches
+    HQ stored (HQ's crossings table keys by id, so a crossing carried by
+    two batches would hide there); unknown: crossings at HQ no desk made;
+    half: crossings at HQ without their batch, or a stored batch's
+    crossings missing from HQ's table; unreceipted: batches a desk holds
+    a receipt for that HQ does not hold with that hash; pending: records
+    the desks still have to send; unsent: crossings the desks made that
+    HQ does not hold (pending ones included)."""
+    carried = collections.Counter()
+    stored = set()
+    for desk, epoch, seq, sha, body in hq_rows(
+            store, "SELECT desk, epoch, seq, sha256, body FROM batches"):
+        stored.add((desk, int(epoch), int(seq), sha))
+        carried.update(crossing_ids(body))
+    table = {r[0] for r in hq_rows(store, "SELECT id FROM crossings")}
+    orphans = int(hq_rows(store, "SELECT COUNT(*) FROM crossings c WHERE NOT EXISTS"
+                                 " (SELECT 1 FROM batches b WHERE b.desk = c.desk AND"
+                                 " b.epoch = c.epoch AND b.seq = c.seq)")[0][0])
+    made, receipted = set(), set()
+    unreceipted = unanswered = pending = 0
+    for db in desk_dbs:
+        made |= {r[0] for r in desk_rows(db, "SELECT uuid FROM crossings"
+                                             " WHERE source <> 'imported'")}
+        desk = desk_rows(db, "SELECT code || '/' || desk FROM post")[0][0]
+        for epoch, seq, sha, jws, receipt in desk_rows(
+                db, "SELECT epoch, seq, sha256, jws, receipt IS NOT NULL FROM batches"):
+            if receipt:
+                unreceipted += (desk, epoch, seq, sha) not in stored
+                receipted.update(crossing_ids(jws))
+            else:
+                unanswered += (desk, epoch, seq, sha) in stored
+        pending += desk_rows(db, "SELECT COUNT(*) FROM outbox o LEFT JOIN batches b ON"
+                                 " b.epoch = o.batch_epoch AND b.seq = o.batch_seq"
+                                 " WHERE b.receipt IS NULL")[0][0]
+    return {
+        "crossings": len(made), "at_hq": len(table), "lost": len(receipted - table),
+        "doubled": sum(n - 1 for n in carried.values()), "unknown": len(table - made),
+        "half": orphans + len(set(carried) ^ table), "unreceipted": unreceipted,
+        "unanswered": unanswered, "pending": pending, "unsent": len(made - table),
+        "batches": len(stored),
+    }
+
+
+def faults(led, settled=True):
+    """The ledger's faults as a sentence, "" when there are none; @settled:
+    the desks are meant to have sent everything."""
+    keys = ("lost", "doubled", "unknown", "half", "unreceipted")
+    bad = ["%s %d" % (k, led[k])
+           for k in keys + (("pending", "unsent", "unanswered") if settled else ())
+           if led[k]]
+    return ", ".join(bad)
+
+
+# Where a cut lands, for each exchange the proxy is told to cut.
+PHASES = ("mid-body", "after-request", "after-headers", "mid-response")
+
+
+class CuttingProxy:
+    """A TLS proxy between desks and HQ that cuts POST /v1/batches
+    exchanges where it is told.  It ends TLS with HQ's own certificate
+    (the desks trust HQ's CA and name its host) and calls HQ with the
+    calling desk's certificate (the desk directory's desk.crt and
+    desk.key), so that it sees the HTTP exchange and cuts at a point of
+    it rather than at a byte offset of ciphertext.  A cut closes both TCP
+    connections at once, with a reset, as a pulled cable would look to
+    the side still talking.
+
+    arm(phase): the next batch exchange is cut at @phase (PHASES); the
+    cuts made are counted by phase in @cuts."""
+
+    def __init__(self, hq_dir, hq_port, desk_dirs, seed=1):
+        self.hq_port = hq_port
+        self.rng = random.Random(seed)
+        self.lock = threading.Lock()
+        self.armed = None
+        self.cuts = collections.Counter()
+        self.server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.server_ctx.load_cert_chain(os.path.join(hq_dir, "tls.crt"),
+                                        os.path.join(hq_dir, "tls.key"))
+        self.server_ctx.verify_mode = ssl.CERT_REQUIRED
+        self.server_ctx.load_verify_locations(os.path.join(hq_dir, "ca.crt"))
+        self.clients = {}
+        for d in desk_dirs:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.load_verify_locations(os.path.join(hq_dir, "ca.crt"))
+            ctx.check_hostname = False
+            ctx.load_cert_chain(os.path.join(d, "desk.crt"), os.path.join(d, "desk.key"))
+            with open(os.path.join(d, "desk.crt")) as f:
+                self.clients[ssl.PEM_cert_to_DER_cert(f.read())] = ctx
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def arm(self, phase):
+        with self.lock:
+            self.armed = phase
+
+    def close(self):
+        self.sock.close()
+
+    def accept(self):
+        while True:
+            try:
+                raw, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(raw,), daemon=True).start()
+
+    @staticmethod
+    def cut(*socks):
+        for s in socks:
+            try:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+                s.close()
+            except OSError:
+                pass
+
+    def serve(self, raw):
+        socks = [raw]
+        try:
+            down = self.server_ctx.wrap_socket(raw, server_side=True)
+            socks.append(down)
+            ctx = self.clients[down.getpeercert(binary_form=True)]
+            up = ctx.wrap_socket(socket.create_connection(("127.0.0.1", self.hq_port)))
+            socks.append(up)
+            self.relay(down, up)
+        except (OSError, ssl.SSLError, KeyError, ValueError):
+            pass
+        self.cut(*socks)
+
+    @staticmethod
+    def read_message(src, buf):
+        """One HTTP message head from @src after @buf: (head, rest)."""
+        while b"\r\n\r\n" not in buf:
+            data = src.recv(65536)
+            if not data:
+                raise ValueError("closed in the head")
+            buf += data
+        head, rest = buf.split(b"\r\n\r\n", 1)
+        return head + b"\r\n\r\n", rest
+
+    @staticmethod
+    def length(head):
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                return int(value)
+        return 0
+
+    def relay(self, down, up):
+        """Requests one after the other (curl may keep the connection)."""
+        buf = b""
+        while True:
+            head, buf = self.read_message(down, buf)
+            n = self.length(head)
+            while len(buf) < n:
+                data = down.recv(65536)
+                if not data:
+                    raise ValueError("closed in the body")
+                buf += data
+            body, buf = buf[:n], buf[n:]
+            phase = None
+            if head.startswith(b"POST /v1/batches "):
+                with self.lock:
+                    phase, self.armed = self.armed, None
+            if phase == "mid-body":
+                up.sendall(head + body[:self.rng.randint(1, max(1, n - 1))])
+                return self.done(phase)
+            up.sendall(head + body)
+            if phase == "after-request":
+                return self.done(phase)
+            rhead, rbuf = self.read_message(up, b"")
+            m = self.length(rhead)
+            while len(rbuf) < m:
+                data = up.recv(65536)
+                if not data:
+                    raise ValueError("HQ closed in the body")
+                rbuf += data
+            if phase == "after-headers":
+                down.sendall(rhead)
+                return self.done(phase)
+            if phase == "mid-response":
+                down.sendall(rhead + rbuf[:self.rng.randint(1, max(1, m - 1))])
+                return self.done(phase)
+            down.sendall(rhead + rbuf[:m])
+
+    def done(self, phase):
+        with self.lock:
+            self.cuts[phase] += 1
