@@ -109,6 +109,18 @@ refuse_simple (Request *r, guint status, const char *error, const char *reason)
   refuse (r, &v);
 }
 
+/* The store failed: 503 or 507 with Retry-After when trying again later
+ * will do (bd_hq_verdict_store_failed), else 500. */
+static void
+refuse_store (Request *r, const GError *error)
+{
+  BdHqVerdict v = { 0 };
+
+  bd_hq_verdict_store_failed (&v, error);
+  refuse (r, &v);
+  bd_hq_verdict_clear (&v);
+}
+
 /* Who is calling: the peer certificate's desk, registered with this very
  * key and not revoked. */
 static gboolean
@@ -136,14 +148,7 @@ authorize (Request *r)
   if (desk == NULL && g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND))
     return (refuse_simple (r, 403, "unknown-desk", "not a registered desk"), FALSE);
   if (desk == NULL)
-    {
-      BdHqVerdict v = { 0 };
-
-      bd_hq_verdict_store_failed (&v, error);
-      refuse (r, &v);
-      bd_hq_verdict_clear (&v);
-      return FALSE;
-    }
+    return (refuse_store (r, error), FALSE);
   if (desk->revoked)
     {
       now = bd_hq_now ();
@@ -298,10 +303,10 @@ get_delta (Request *r, gboolean watchlist)
     bd_hq_open_stays_signed (r->worker->store, r->worker->server->dir, (gint64) since, &error);
   if (text == NULL && g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NONE_PUBLISHED))
     return refuse_simple (r, 404, "no-watchlist", error->message);
+  if (text == NULL && g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND))
+    return refuse_simple (r, 400, "since", error->message);
   if (text == NULL)
-    return refuse_simple (r, g_error_matches (error, BD_HQ_STORE_ERROR,
-                                              BD_HQ_STORE_ERROR_NOT_FOUND) ? 400 : 500,
-                          "since", error->message);
+    return refuse_store (r, error);
   bd_hq_log (watchlist ? "watchlist" : "open-stays", "desk=%s since=%" G_GUINT64_FORMAT
              " status=200 ms=%.1f", r->desk, since, elapsed (r) * 1000);
   reply (r, 200, "application/jose+json", text);
@@ -319,7 +324,7 @@ get_history (Request *r)
     return refuse_simple (r, 400, "document", "document is not ISSUER:NUMBER");
   text = bd_hq_history_signed (r->worker->store, r->worker->server->dir, document, &error);
   if (text == NULL)
-    return refuse_simple (r, 500, "store", error->message);
+    return refuse_store (r, error);
   bd_hq_log ("history", "desk=%s status=200 ms=%.1f", r->desk, elapsed (r) * 1000);
   reply (r, 200, "application/jose+json", text);
 }
