@@ -118,7 +118,7 @@ def faults(led, settled=True):
     return ", ".join(bad)
 
 
-# Where a cut lands, for each exchange the proxy is told to cut.
+# Where a cut lands in a batch exchange.
 PHASES = ("mid-body", "after-request", "after-headers", "mid-response")
 
 
@@ -126,46 +126,62 @@ class CuttingProxy:
     """A TLS proxy between desks and HQ that cuts POST /v1/batches
     exchanges where it is told.  It ends TLS with HQ's own certificate
     (the desks trust HQ's CA and name its host) and calls HQ with the
-    calling desk's certificate (the desk directory's desk.crt and
-    desk.key), so that it sees the HTTP exchange and cuts at a point of
-    it rather than at a byte offset of ciphertext.  A cut closes both TCP
-    connections at once, with a reset, as a pulled cable would look to
-    the side still talking.
+    calling desk's certificate (desk.crt and desk.key beside each desk's
+    database, in @desk_dirs), so that it cuts at a point of the HTTP
+    exchange rather than at a byte offset of ciphertext:
 
-    arm(phase): the next batch exchange is cut at @phase (PHASES); the
-    cuts made are counted by phase in @cuts."""
+    - mid-body: HQ gets the head and part of the body, then the end of
+      the connection; the desk a reset;
+    - after-request: the desk's connection is reset once HQ has the whole
+      request; HQ stores and answers into the void;
+    - after-headers, mid-response: the desk gets HQ's answer head, or
+      the head and part of the receipt, then the end of the connection.
+
+    Either side's connection ends without TLS's close_notify, as when a
+    link drops: a reset where nothing is left to deliver, else a FIN
+    right after the data (a reset could discard it).
+
+    arm(phase, skip): the batch exchange after the next @skip ones is cut
+    at @phase; cuts made are counted by phase in @cuts."""
 
     def __init__(self, hq_dir, hq_port, desk_dirs, seed=1):
+        self.hq_dir = hq_dir
         self.hq_port = hq_port
+        self.desk_dirs = desk_dirs
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
         self.armed = None
+        self.skip = 0
         self.cuts = collections.Counter()
         self.server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.server_ctx.load_cert_chain(os.path.join(hq_dir, "tls.crt"),
                                         os.path.join(hq_dir, "tls.key"))
         self.server_ctx.verify_mode = ssl.CERT_REQUIRED
         self.server_ctx.load_verify_locations(os.path.join(hq_dir, "ca.crt"))
-        self.clients = {}
-        for d in desk_dirs:
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            ctx.load_verify_locations(os.path.join(hq_dir, "ca.crt"))
-            ctx.check_hostname = False
-            ctx.load_cert_chain(os.path.join(d, "desk.crt"), os.path.join(d, "desk.key"))
-            with open(os.path.join(d, "desk.crt")) as f:
-                self.clients[ssl.PEM_cert_to_DER_cert(f.read())] = ctx
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(64)
         self.port = self.sock.getsockname()[1]
         threading.Thread(target=self.accept, daemon=True).start()
 
-    def arm(self, phase):
+    def arm(self, phase, skip=0):
         with self.lock:
-            self.armed = phase
+            self.armed, self.skip = phase, skip
 
     def close(self):
         self.sock.close()
+
+    def client_context(self, der):
+        """A client context with the certificate of the desk that sent @der."""
+        for d in self.desk_dirs:
+            with open(os.path.join(d, "desk.crt")) as f:
+                if ssl.PEM_cert_to_DER_cert(f.read()) == der:
+                    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                    ctx.load_verify_locations(os.path.join(self.hq_dir, "ca.crt"))
+                    ctx.check_hostname = False
+                    ctx.load_cert_chain(os.path.join(d, "desk.crt"), os.path.join(d, "desk.key"))
+                    return ctx
+        raise ValueError("a certificate of no known desk")
 
     def accept(self):
         while True:
@@ -176,83 +192,89 @@ class CuttingProxy:
             threading.Thread(target=self.serve, args=(raw,), daemon=True).start()
 
     @staticmethod
-    def cut(*socks):
-        for s in socks:
-            try:
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
-                s.close()
-            except OSError:
-                pass
+    def reset(s):
+        try:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+            s.close()
+        except OSError:
+            pass
+
+    @staticmethod
+    def hang_up(s):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+            s.close()
+        except OSError:
+            pass
 
     def serve(self, raw):
         socks = [raw]
         try:
             down = self.server_ctx.wrap_socket(raw, server_side=True)
             socks.append(down)
-            ctx = self.clients[down.getpeercert(binary_form=True)]
+            ctx = self.client_context(down.getpeercert(binary_form=True))
             up = ctx.wrap_socket(socket.create_connection(("127.0.0.1", self.hq_port)))
             socks.append(up)
             self.relay(down, up)
-        except (OSError, ssl.SSLError, KeyError, ValueError):
+        except (OSError, ssl.SSLError, ValueError):
             pass
-        self.cut(*socks)
+        for s in socks:
+            self.reset(s)
 
     @staticmethod
     def read_message(src, buf):
-        """One HTTP message head from @src after @buf: (head, rest)."""
+        """One HTTP message from @src, @buf read already: (head, body, rest)."""
         while b"\r\n\r\n" not in buf:
             data = src.recv(65536)
             if not data:
                 raise ValueError("closed in the head")
             buf += data
-        head, rest = buf.split(b"\r\n\r\n", 1)
-        return head + b"\r\n\r\n", rest
-
-    @staticmethod
-    def length(head):
+        head, buf = buf.split(b"\r\n\r\n", 1)
+        head += b"\r\n\r\n"
+        n = 0
         for line in head.split(b"\r\n")[1:]:
             name, _, value = line.partition(b":")
             if name.strip().lower() == b"content-length":
-                return int(value)
-        return 0
+                n = int(value)
+        while len(buf) < n:
+            data = src.recv(65536)
+            if not data:
+                raise ValueError("closed in the body")
+            buf += data
+        return head, buf[:n], buf[n:]
+
+    def take(self, head):
+        """The phase at which to cut the exchange that starts with @head."""
+        if not head.startswith(b"POST /v1/batches "):
+            return None
+        with self.lock:
+            if self.armed is not None and self.skip > 0:
+                self.skip -= 1
+                return None
+            phase, self.armed = self.armed, None
+            if phase is not None:
+                self.cuts[phase] += 1
+            return phase
 
     def relay(self, down, up):
-        """Requests one after the other (curl may keep the connection)."""
+        """Exchanges one after the other (curl may keep the connection)."""
         buf = b""
         while True:
-            head, buf = self.read_message(down, buf)
-            n = self.length(head)
-            while len(buf) < n:
-                data = down.recv(65536)
-                if not data:
-                    raise ValueError("closed in the body")
-                buf += data
-            body, buf = buf[:n], buf[n:]
-            phase = None
-            if head.startswith(b"POST /v1/batches "):
-                with self.lock:
-                    phase, self.armed = self.armed, None
+            head, body, buf = self.read_message(down, buf)
+            phase = self.take(head)
             if phase == "mid-body":
-                up.sendall(head + body[:self.rng.randint(1, max(1, n - 1))])
-                return self.done(phase)
+                up.sendall(head + body[:self.rng.randint(1, max(1, len(body) - 1))])
+                self.hang_up(up)
+                return
             up.sendall(head + body)
             if phase == "after-request":
-                return self.done(phase)
-            rhead, rbuf = self.read_message(up, b"")
-            m = self.length(rhead)
-            while len(rbuf) < m:
-                data = up.recv(65536)
-                if not data:
-                    raise ValueError("HQ closed in the body")
-                rbuf += data
-            if phase == "after-headers":
-                down.sendall(rhead)
-                return self.done(phase)
-            if phase == "mid-response":
-                down.sendall(rhead + rbuf[:self.rng.randint(1, max(1, m - 1))])
-                return self.done(phase)
-            down.sendall(rhead + rbuf[:m])
-
-    def done(self, phase):
-        with self.lock:
-            self.cuts[phase] += 1
+                self.reset(down)
+            rhead, rbody, _ = self.read_message(up, b"")
+            if phase == "after-request":
+                return
+            if phase is not None:
+                keep = 0 if phase == "after-headers" else self.rng.randint(1, max(1, len(rbody) - 1))
+                down.sendall(rhead + rbody[:keep])
+                self.hang_up(down)
+                return
+            down.sendall(rhead + rbody)
