@@ -607,6 +607,12 @@ def hq_killed_mid_sync_loses_and_doubles_nothing(t):
     t.admin("d1", "sync")
     eq(t.status("d1")["pending_records"], 0, "pending at the end")
     eq(hq_crossings(t), len(t.desk_crossings("d1")), "crossings at HQ: each exactly once")
+    led = faultlib.ledger(os.path.join(t.hq_dir, "hq.db"), [os.path.join(t.dir, "d1", "desk.db")])
+    bad = faultlib.faults(led)
+    check(not bad, "after %d kills: %s (%r)" % (round_ + 1, bad, led))
+    print("# %d kills: %d crossings in %d batches, lost %d, doubled %d, pending %d"
+          % (round_ + 1, led["at_hq"], led["batches"], led["lost"] + led["unsent"],
+             led["doubled"], led["pending"]))
 
 
 @test
