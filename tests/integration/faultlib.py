@@ -118,6 +118,20 @@ def faults(led, settled=True):
     return ", ".join(bad)
 
 
+def serve_connections(sock, handle):
+    """Calls @handle with each connection the listening @sock accepts, each
+    in a thread of its own, until @sock is closed."""
+    def accept():
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+
+
 # Where a cut lands in a batch exchange.
 PHASES = ("mid-body", "after-request", "after-headers", "mid-response")
 
@@ -162,7 +176,7 @@ class CuttingProxy:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(64)
         self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self.accept, daemon=True).start()
+        serve_connections(self.sock, self.serve)
 
     def arm(self, phase, skip=0):
         with self.lock:
@@ -182,14 +196,6 @@ class CuttingProxy:
                     ctx.load_cert_chain(os.path.join(d, "desk.crt"), os.path.join(d, "desk.key"))
                     return ctx
         raise ValueError("a certificate of no known desk")
-
-    def accept(self):
-        while True:
-            try:
-                raw, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self.serve, args=(raw,), daemon=True).start()
 
     @staticmethod
     def reset(s):

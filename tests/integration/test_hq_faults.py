@@ -87,19 +87,12 @@ class CuttingProxy:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self.accept, daemon=True).start()
+        faultlib.serve_connections(self.sock, self.connect)
 
-    def accept(self):
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.target))
-            threading.Thread(target=self.pump, args=(client, upstream, self.limit),
-                             daemon=True).start()
-            threading.Thread(target=self.pump, args=(upstream, client, None),
-                             daemon=True).start()
+    def connect(self, client):
+        upstream = socket.create_connection(("127.0.0.1", self.target))
+        threading.Thread(target=self.pump, args=(upstream, client, None), daemon=True).start()
+        self.pump(client, upstream, self.limit)
 
     @staticmethod
     def pump(src, dst, limit):
