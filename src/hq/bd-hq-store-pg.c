@@ -26,6 +26,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
  * then twice as far apart each time, up to this. */
 #define BACKOFF_MIN (100 * G_TIME_SPAN_MILLISECOND)
 #define BACKOFF_MAX (5 * G_TIME_SPAN_SECOND)
+/* Seconds, unless the URL says otherwise. */
+#define CONNECT_TIMEOUT "5"
 
 typedef struct {
   BdHqStore parent;
@@ -74,9 +76,6 @@ fail (BdHqStorePg *self, const PGresult *res, const char *what, GError **error)
   return FALSE;
 }
 
-static gboolean
-pg_plain (BdHqStore *store, const char *sql, GError **error);
-
 /* Outside a transaction: a connection that broke is made again, unless
  * the last attempt failed less than a backoff interval ago. */
 static gboolean
@@ -97,7 +96,9 @@ reconnect (BdHqStorePg *self, GError **error)
     {
       self->backoff = 0;
       self->next_connect = 0;
-      return pg_plain (&self->parent, "SET client_min_messages = warning", error);
+      /* Notices only: a failure here shows on the next statement. */
+      PQclear (PQexec (self->conn, "SET client_min_messages = warning"));
+      return TRUE;
     }
   self->backoff = CLAMP (self->backoff * 2, BACKOFF_MIN, BACKOFF_MAX);
   self->next_connect = now + self->backoff;
@@ -232,7 +233,10 @@ bd_hq_store_pg_open (const char *conninfo, GError **error)
   g_autoptr(BdHqStore) store = &self->parent;
 
   self->parent.klass = &pg_class;
-  self->conn = PQconnectdb (conninfo);
+  /* A bound on each (re)connection, which may run on a worker's event
+   * loop; a connect_timeout in @conninfo, later in the list, wins. */
+  self->conn = PQconnectdbParams ((const char *const[]) { "connect_timeout", "dbname", NULL },
+                                  (const char *const[]) { CONNECT_TIMEOUT, conninfo, NULL }, 1);
   if (PQstatus (self->conn) != CONNECTION_OK)
     {
       g_autofree char *msg = one_line (PQerrorMessage (self->conn));
