@@ -279,7 +279,9 @@ class CuttingProxy:
             if phase == "after-request":
                 return
             if phase is not None:
-                keep = 0 if phase == "after-headers" else self.rng.randint(1, max(1, len(rbody) - 1))
+                keep = 0
+                if phase == "mid-response":
+                    keep = self.rng.randint(1, max(1, len(rbody) - 1))
                 down.sendall(rhead + rbody[:keep])
                 self.hang_up(down)
                 return
