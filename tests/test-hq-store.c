@@ -308,6 +308,59 @@ test_group_commit (Fixture *f, gconstpointer data)
   g_assert_cmpuint (alerts_of (f, "conflict"), ==, 1);
 }
 
+/* Caps the SQLite file at what it holds now plus @extra pages: what a
+ * full disk looks like to SQLite (SQLITE_FULL), without a disk. */
+static void
+cap_pages (Fixture *f, gint64 extra)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdHqRows) rows = NULL;
+  g_autofree char *sql = NULL;
+
+  g_assert_true (f->store->klass->exec (f->store, "PRAGMA page_count", 0, NULL, &rows, &error));
+  g_assert_no_error (error);
+  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                         g_ascii_strtoll (bd_hq_rows_get (rows, 0, 0), NULL, 10) + extra);
+  g_assert_true (f->store->klass->exec (f->store, sql, 0, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A full store refuses a batch as BD_HQ_STORE_ERROR_FULL, alone or in a
+ * group (whose batches the committer then offers one by one), and keeps
+ * nothing of it; a batch that fits still goes in, and once the store
+ * may grow, the refused one does too. */
+static void
+test_full (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdBatch) small = make_batch (f, 1, 1, BD_SHA256_ZERO, 1, 1, NULL);
+  g_autoptr(BdBatch) big = make_batch (f, 1, 2, small->sha256, 400, 2, NULL);
+  const BdBatch *batches[] = { small, big };
+  const char *receipts[] = { "r1", "r2" };
+  const char *nows[] = { NOW, NOW };
+  BdHqSubmitResult results[2], r;
+
+  if (strcmp (f->store->klass->name, "sqlite") != 0)
+    {
+      g_test_skip ("max_page_count is SQLite's");
+      return;
+    }
+  cap_pages (f, 8);
+  g_assert_false (bd_hq_store_submit_group (f->store, 2, batches, receipts, nows, results,
+                                            &error));
+  g_assert_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_FULL);
+  g_clear_error (&error);
+  g_assert_cmpint (desk_crossings (f), ==, 0);
+  g_assert_cmpint (submit (f, small, NULL), ==, BD_HQ_SUBMIT_STORED);
+  g_assert_false (bd_hq_store_submit (f->store, big, "r2", NOW, &r, &error));
+  g_assert_error (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_FULL);
+  g_clear_error (&error);
+  g_assert_cmpint (desk_crossings (f), ==, 1);
+  cap_pages (f, 100000);
+  g_assert_cmpint (submit (f, big, NULL), ==, BD_HQ_SUBMIT_STORED);
+  g_assert_cmpint (desk_crossings (f), ==, 401);
+}
+
 static BdWatchlistEntry *
 entry (const char *reference, const char *surname)
 {
@@ -400,6 +453,7 @@ main (int argc, char **argv)
   ADD ("/hq-store/epochs-and-revocation", test_epochs_and_revocation);
   ADD ("/hq-store/crossing-once", test_crossing_once);
   ADD ("/hq-store/group-commit", test_group_commit);
+  ADD ("/hq-store/full", test_full);
   ADD ("/hq-store/watchlist", test_watchlist);
 #undef ADD
   return g_test_run ();

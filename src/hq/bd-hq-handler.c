@@ -88,6 +88,13 @@ refuse (Request *r, const BdHqVerdict *v)
   /* The path without its query: a query may name a document. */
   const char *path = evhttp_uri_get_path (evhttp_request_get_evhttp_uri (r->req));
 
+  /* 503 and 507 (the store), like 429: when to offer the same again. */
+  if (v->retry_after > 0)
+    {
+      g_autofree char *after = g_strdup_printf ("%u", v->retry_after);
+
+      evhttp_add_header (evhttp_request_get_output_headers (r->req), "Retry-After", after);
+    }
   bd_hq_metrics_refusal (v->error, elapsed (r));
   bd_hq_log ("refused", "path=%s desk=%s seq=%" G_GINT64_FORMAT " status=%u error=%s ms=%.1f",
              path != NULL ? path : "-", r->desk != NULL ? r->desk : "-", v->seq,
@@ -101,6 +108,18 @@ refuse_simple (Request *r, guint status, const char *error, const char *reason)
   BdHqVerdict v = { .status = status, .error = error, .reason = (char *) reason };
 
   refuse (r, &v);
+}
+
+/* The store failed: 503 or 507 with Retry-After when trying again later
+ * will do (bd_hq_verdict_store_failed), else 500. */
+static void
+refuse_store (Request *r, const GError *error)
+{
+  BdHqVerdict v = { 0 };
+
+  bd_hq_verdict_store_failed (&v, error);
+  refuse (r, &v);
+  bd_hq_verdict_clear (&v);
 }
 
 /* Who is calling: the peer certificate's desk, registered with this very
@@ -137,14 +156,10 @@ authorize (Request *r)
                              "too many connections from this desk"), FALSE);
     }
   desk = bd_hq_store_desk_get (r->worker->store, r->desk, &error);
+  if (desk == NULL && g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND))
+    return (refuse_simple (r, 403, "unknown-desk", "not a registered desk"), FALSE);
   if (desk == NULL)
-    {
-      gboolean unknown = g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND);
-
-      refuse_simple (r, unknown ? 403 : 500, unknown ? "unknown-desk" : "store",
-                     unknown ? "not a registered desk" : error->message);
-      return FALSE;
-    }
+    return (refuse_store (r, error), FALSE);
   if (desk->revoked)
     {
       now = bd_hq_now ();
@@ -205,11 +220,7 @@ bd_hq_handler_verify (gpointer data, gpointer server_data)
       g_private_set (&verifier_store, store);
     }
   if (store == NULL)
-    {
-      job->verdict.status = 500;
-      job->verdict.error = "store";
-      job->verdict.reason = g_strdup (error->message);
-    }
+    bd_hq_verdict_store_failed (&job->verdict, error);
   else
     bd_hq_ingest (store, server->committer, server->dir, job->body, job->length, job->peer,
                   &job->verdict);
@@ -295,10 +306,10 @@ get_delta (Request *r, gboolean watchlist)
     bd_hq_open_stays_signed (r->worker->store, r->worker->server->dir, (gint64) since, &error);
   if (text == NULL && g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NONE_PUBLISHED))
     return refuse_simple (r, 404, "no-watchlist", error->message);
+  if (text == NULL && g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND))
+    return refuse_simple (r, 400, "since", error->message);
   if (text == NULL)
-    return refuse_simple (r, g_error_matches (error, BD_HQ_STORE_ERROR,
-                                              BD_HQ_STORE_ERROR_NOT_FOUND) ? 400 : 500,
-                          "since", error->message);
+    return refuse_store (r, error);
   bd_hq_log (watchlist ? "watchlist" : "open-stays", "desk=%s since=%" G_GUINT64_FORMAT
              " status=200 ms=%.1f", r->desk, since, elapsed (r) * 1000);
   reply (r, 200, "application/jose+json", text);
@@ -316,7 +327,7 @@ get_history (Request *r)
     return refuse_simple (r, 400, "document", "document is not ISSUER:NUMBER");
   text = bd_hq_history_signed (r->worker->store, r->worker->server->dir, document, &error);
   if (text == NULL)
-    return refuse_simple (r, 500, "store", error->message);
+    return refuse_store (r, error);
   bd_hq_log ("history", "desk=%s status=200 ms=%.1f", r->desk, elapsed (r) * 1000);
   reply (r, 200, "application/jose+json", text);
 }

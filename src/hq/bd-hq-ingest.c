@@ -6,7 +6,17 @@
 #include "bd-cleanup.h"
 #include "bd-hq-ingest.h"
 #include "bd-hq-pki.h"
+#include "bd-hq-server.h"
 #include "bd-pki.h"
+
+/* Seconds a desk should wait before offering a batch again: a full disk
+ * needs an operator, a restarting database server only a moment. */
+#define RETRY_AFTER_FULL 60
+#define RETRY_AFTER_UNAVAILABLE 2
+
+/* The store's trouble being answered now (BdHqStoreError, 0: none), so
+ * that a run of refusals logs one line, not one a batch. */
+static gint store_trouble;
 
 void
 bd_hq_verdict_clear (BdHqVerdict *verdict)
@@ -31,6 +41,26 @@ refuse (BdHqVerdict *v, guint status, const char *error, const char *fmt, ...)
   va_end (ap);
 }
 
+void
+bd_hq_verdict_store_failed (BdHqVerdict *v, const GError *error)
+{
+  gboolean full = g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_FULL);
+  gboolean gone = g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_UNAVAILABLE);
+
+  if (!full && !gone)
+    return refuse (v, 500, "store", "%s", error->message);
+  if (g_atomic_int_exchange (&store_trouble, error->code) != error->code)
+    bd_hq_log ("store", "state=%s retry_after=%u detail=\"%s\"", full ? "full" : "unavailable",
+               full ? RETRY_AFTER_FULL : RETRY_AFTER_UNAVAILABLE, error->message);
+  v->retry_after = full ? RETRY_AFTER_FULL : RETRY_AFTER_UNAVAILABLE;
+  if (full)
+    refuse (v, 507, "store-full", "HQ's store is full: nothing of this request was stored; "
+            "try again later");
+  else
+    refuse (v, 503, "store-unavailable", "HQ's database is unavailable (%s): nothing of this "
+            "request was stored; try again later", error->message);
+}
+
 /* After the parse: who may send it, and with which key. */
 static gboolean
 check_sender (BdHqStore *store, const BdBatch *batch, X509 *peer, BdHqVerdict *v)
@@ -47,7 +77,7 @@ check_sender (BdHqStore *store, const BdBatch *batch, X509 *peer, BdHqVerdict *v
   if (desk == NULL && g_error_matches (error, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_NOT_FOUND))
     return (refuse (v, 403, "unknown-desk", "%s is not a registered desk", batch->desk), FALSE);
   if (desk == NULL)
-    return (refuse (v, 500, "store", "%s", error->message), FALSE);
+    return (bd_hq_verdict_store_failed (v, error), FALSE);
   key = bd_hq_public_key (desk->key_pem);
   if (key == NULL)
     return (refuse (v, 500, "store", "the registered key of %s does not load", desk->id), FALSE);
@@ -130,7 +160,9 @@ bd_hq_ingest (BdHqStore *store, BdHqCommitter *committer, const BdHqDir *dir, co
   if (committer != NULL ?
       !bd_hq_committer_submit (committer, batch, receipt, now, &result, &error) :
       !bd_hq_store_submit (store, batch, receipt, now, &result, &error))
-    return refuse (v, 500, "store", "%s", error->message);
+    return bd_hq_verdict_store_failed (v, error);
+  if (g_atomic_int_exchange (&store_trouble, 0) != 0)
+    bd_hq_log ("store", "state=ok");
   apply_submit (&result, v);
   bd_hq_submit_result_clear (&result);
 }

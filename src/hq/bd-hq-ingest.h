@@ -19,7 +19,7 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  guint status;          /* HTTP status: 200, 400, 403, 409, 500 (docs/protocol.md, 4) */
+  guint status;          /* HTTP status: 200, 400, 403, 409, 500, 503, 507 (docs/protocol.md, 4) */
   const char *error;     /* a short reason code ("gap", "conflict", ...); NULL on 200 */
   char *reason;          /* a sentence for people; NULL on 200 */
   char *receipt;         /* on 200 */
@@ -29,9 +29,18 @@ typedef struct {
   gint64 expected_seq;   /* on "gap" and "prev" */
   guint records;
   gboolean stored;       /* new (FALSE on a replay) */
+  guint retry_after;     /* seconds, for a Retry-After header; 0: none */
 } BdHqVerdict;
 
 void bd_hq_verdict_clear (BdHqVerdict *verdict);
+
+/* Fills @verdict for a store that failed with @error: 507 when its disk
+ * is full, 503 while its database server is unreachable (both with
+ * retry_after: nothing was kept, and the same request may come again),
+ * 500 otherwise.  The first failure of a run of full-disk or unreachable
+ * answers is logged in one line, and so is the next success
+ * (bd_hq_ingest). */
+void bd_hq_verdict_store_failed (BdHqVerdict *verdict, const GError *error);
 
 /* Verifies and stores @body, through @committer (nullable) when serve
  * commits in groups, else on @store.  @peer (nullable): the TLS client's

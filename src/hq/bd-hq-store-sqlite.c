@@ -2,6 +2,7 @@
  * so that `report` and `import` run while `serve` writes. */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sqlite3.h>
 
@@ -36,6 +37,13 @@ fail (BdHqStoreSqlite *self, int rc, const char *what, GError **error)
   int code = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ?
              BD_HQ_STORE_ERROR_RETRY : BD_HQ_STORE_ERROR_FAILED;
 
+  /* A full disk shows as SQLITE_FULL, or as an I/O error whose errno is
+   * ENOSPC (a write to the WAL or its index).  Either way SQLite rolled
+   * the statement or the transaction back: the caller may say "full,
+   * try later" rather than "broken". */
+  if ((rc & 0xff) == SQLITE_FULL ||
+      ((rc & 0xff) == SQLITE_IOERR && sqlite3_system_errno (self->db) == ENOSPC))
+    code = BD_HQ_STORE_ERROR_FULL;
   g_set_error (error, BD_HQ_STORE_ERROR, code, "%s: %s", what, sqlite3_errmsg (self->db));
   return FALSE;
 }

@@ -660,8 +660,11 @@ bd_hq_store_submit (BdHqStore *store, const BdBatch *batch, const char *receipt,
         }
       store->klass->rollback (store);
       bd_hq_submit_result_clear (result);
+      /* A lost connection too: the retry starts on a new one, and finds
+       * the batch stored if the lost COMMIT had gone through. */
       if (attempt >= SUBMIT_TRIES ||
-          !g_error_matches (local, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_RETRY))
+          !(g_error_matches (local, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_RETRY) ||
+            g_error_matches (local, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_UNAVAILABLE)))
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
@@ -677,17 +680,28 @@ bd_hq_store_submit_group (BdHqStore *store, guint n, const BdBatch *const *batch
 {
   gboolean ok = store->klass->begin_write (store, error);
 
+  /* All of them: a group that stops early clears them all. */
+  memset (results, 0, n * sizeof *results);
   for (guint i = 0; ok && i < n; i++)
     {
       g_autoptr(GError) local = NULL;
       BdHqSubmitResult *r = &results[i];
 
-      memset (r, 0, sizeof *r);
       if (!bd_hq_run (store, NULL, error, "SAVEPOINT batch", 0))
         ok = FALSE;
       else if (!submit_locked (store, batches[i], receipts[i], nows[i], r, &local))
         {
           bd_hq_submit_result_clear (r);
+          /* A full disk or a lost server is the store's failure, not the
+           * batch's (and SQLite may have rolled the whole transaction
+           * back): the group fails with it. */
+          if (g_error_matches (local, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_FULL) ||
+              g_error_matches (local, BD_HQ_STORE_ERROR, BD_HQ_STORE_ERROR_UNAVAILABLE))
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              ok = FALSE;
+              break;
+            }
           r->status = BD_HQ_SUBMIT_FAILED;
           r->failure = g_strdup (local->message);
         }

@@ -28,6 +28,10 @@ typedef enum {
   BD_HQ_STORE_ERROR_NOT_FOUND,  /* no such desk, reference or version */
   BD_HQ_STORE_ERROR_RETRY,      /* a serialization failure or deadlock: run it again */
   BD_HQ_STORE_ERROR_NONE_PUBLISHED,  /* no watchlist version yet */
+  /* The two a client may simply try again later (docs/protocol.md, 4):
+   * nothing of the write was kept. */
+  BD_HQ_STORE_ERROR_FULL,       /* the disk holding the store is full */
+  BD_HQ_STORE_ERROR_UNAVAILABLE,  /* the database server is unreachable or restarting */
 } BdHqStoreError;
 
 typedef struct _BdHqStore BdHqStore;

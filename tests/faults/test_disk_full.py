@@ -20,11 +20,14 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 from test_cli import td3  # noqa: E402  (the MRZ builder with ICAO check digits)
+import faultlib  # noqa: E402  (what was lost, doubled or half-stored between desks and HQ)
+import test_sync  # noqa: E402  (desks syncing with a real HQ)
 
 BUILD = os.path.join(os.path.dirname(os.path.dirname(HERE)), "_build")
 ADMIN = os.environ.get("BORDERDESK_ADMIN", os.path.join(BUILD, "src/admin/borderdesk-admin"))
@@ -39,6 +42,10 @@ class Failure(Exception):
 def check(cond, msg):
     if not cond:
         raise Failure(msg)
+
+
+def eq(actual, expected, what):
+    check(actual == expected, "%s: got %r, expected %r" % (what, actual, expected))
 
 
 class Mount:
@@ -89,6 +96,15 @@ def integrity_ok(db):
         con.close()
 
 
+def fill(directory, keep):
+    """Leaves about @keep bytes free on @directory's filesystem."""
+    st = os.statvfs(directory)
+    filler = st.f_bavail * st.f_frsize - keep
+    if filler > 0:
+        with open(os.path.join(directory, "filler"), "wb") as f:
+            f.write(b"\0" * filler)
+
+
 def desk_disk_full():
     m = Mount("1m")
     try:
@@ -99,11 +115,7 @@ def desk_disk_full():
                            "--role", "guard", stdin=PASSWORD + "\n")
         check(rc == 0, "officer add: %s" % err)
         # Leave about 160 KiB free, so that a few dozen registrations fill it.
-        st = os.statvfs(m.dir)
-        filler = st.f_bavail * st.f_frsize - 160 * 1024
-        if filler > 0:
-            with open(os.path.join(m.dir, "filler"), "wb") as f:
-                f.write(b"\0" * filler)
+        fill(m.dir, 160 * 1024)
         confirmed = []
         failure = None
         for i in range(20000):
@@ -136,6 +148,108 @@ def desk_disk_full():
         m.close()
 
 
+def post(t, desk, body):
+    """POST /v1/batches with @desk's certificate, by curl: (status, headers
+    with lower-case names, body)."""
+    d = os.path.join(t.dir, desk)
+    p = subprocess.run(["curl", "-sS", "-i", "--cacert", os.path.join(t.hq_dir, "ca.crt"),
+                        "--cert", os.path.join(d, "desk.crt"), "--key",
+                        os.path.join(d, "desk.key"), "-H", "Content-Type: application/jose+json",
+                        "--data-binary", "@-", t.url() + "/v1/batches"],
+                       input=body.encode(), stdout=subprocess.PIPE, timeout=60)
+    head, _, text = p.stdout.decode().partition("\r\n\r\n")
+    lines = head.split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:])}
+    return int(lines[0].split()[1]), headers, text
+
+
+def hq_store_disk_full():
+    """HQ's directory (its SQLite store) on a small tmpfs; three desks
+    sync until the store is full.  HQ must refuse the batch it cannot
+    store with 507 and Retry-After, say so in its log, keep running and
+    keep nothing of that batch; the desk keeps those records pending and
+    says why; once the tmpfs grows, everything arrives exactly once."""
+    m = Mount("32m")
+    t = test_sync.Case("hq-disk-full")
+    desks = ["d1", "d2", "d3"]
+    dbs = [os.path.join(t.dir, d, "desk.db") for d in desks]
+    try:
+        t.hq_dir = os.path.join(m.dir, "hq")
+        t.init_hq()
+        for k, d in enumerate(desks):
+            t.desk(d, number=k + 1, crossings=600, seed=k + 1)
+        t.start_hq()
+        store = os.path.join(t.hq_dir, "hq.db")
+        fill(m.dir, 10 * 1024 * 1024)
+        failures = []
+        rounds = 0
+        while not failures and rounds < 30:
+            rounds += 1
+            # All at once: HQ's committer stores their batches in groups.
+            results = {}
+            threads = [threading.Thread(target=lambda d=d: results.__setitem__(
+                d, t.admin(d, "sync", expect=None))) for d in desks]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            failures = [(d, rc, err.strip()) for d, (rc, _, err) in sorted(results.items())
+                        if rc != 0]
+            for k, d in enumerate(desks):
+                t.admin(d, "demo", "seed", "--crossings", "300", "--travellers", "60",
+                        "--seed", str(10 * rounds + k))
+        check(failures, "HQ's store never filled")
+        check(t.server.poll() is None, "HQ exited on a full disk:\n" + t.hq_log())
+        for d, rc, err in failures:
+            check(rc not in (0, 2), "%s sync on a full HQ: exit %d" % (d, rc))
+            check(len(err.splitlines()) == 1 and "HTTP 507" in err and "full" in err,
+                  "%s sync on a full HQ, not one clear line: %r" % (d, err))
+            check(t.status(d)["pending_records"] > 0, "%s: records marked synced" % d)
+        # What a desk sees on the wire: 507, Retry-After, the JSON error.
+        d = failures[0][0]
+        jws = faultlib.desk_rows(dbs[desks.index(d)], "SELECT jws FROM batches"
+                                 " WHERE receipt IS NULL ORDER BY epoch, seq")[0][0]
+        status, headers, body = post(t, d, jws)
+        eq(status, 507, "HTTP status of a batch to a full HQ")
+        eq(headers.get("retry-after"), "60", "Retry-After of a 507")
+        eq(json.loads(body)["error"], "store-full", "error code of a 507")
+        log = t.hq_log().splitlines()
+        check([line for line in log if "status=507" in line], "HQ logged no 507:\n" + t.hq_log())
+        # One line when HQ starts refusing (again, after a smaller batch
+        # still fitted), with SQLite's reason.
+        full = [line for line in log if "event=store state=full" in line]
+        check(full and all("disk is full" in line for line in full),
+              "HQ's log does not say its store is full:\n" + "\n".join(log[-10:]))
+        ok = faultlib.integrity(store)
+        check(ok == "ok", "HQ's integrity_check on a full disk: %s" % ok)
+        led = faultlib.ledger(store, dbs)
+        bad = faultlib.faults(led, settled=False)
+        check(not bad, "on a full disk: %s (%r)" % (bad, led))
+        check(led["pending"] > 0, "nothing pending on a full disk: %r" % led)
+        eq(led["unanswered"], 0, "batches HQ stored while it answered 507")
+        before = led
+        # Space returns: the next sync of every desk completes.
+        m.grow("256m")
+        for d in desks:
+            t.admin(d, "sync")
+        t.stop_hq()
+        ok = faultlib.integrity(store)
+        check(ok == "ok", "HQ's integrity_check after space returned: %s" % ok)
+        led = faultlib.ledger(store, dbs)
+        bad = faultlib.faults(led)
+        check(not bad, "after space returned: %s (%r)" % (bad, led))
+        check(any("event=store state=ok" in line for line in t.hq_log().splitlines()),
+              "HQ did not log that its store works again")
+        return ("round %d: %d crossings in %d batches at HQ, %d pending, %d of %d desks "
+                "refused (%s); once space returned: %d crossings, lost %d, doubled %d, "
+                "pending %d" % (rounds, before["at_hq"], before["batches"], before["pending"],
+                                len(failures), len(desks), failures[0][2], led["at_hq"],
+                                led["lost"] + led["unsent"], led["doubled"], led["pending"]))
+    finally:
+        t.cleanup()
+        m.close()
+
+
 def main():
     if not os.access(ADMIN, os.X_OK):
         print("1..0 # SKIP borderdesk-admin not built")
@@ -146,6 +260,8 @@ def main():
         print("1..0 # SKIP cannot mount a size-limited tmpfs here: %s" % exc)
         return 0
     tests = [("desk database on a full disk", desk_disk_full)]
+    if os.access(HQ, os.X_OK):
+        tests.append(("HQ store on a full disk", hq_store_disk_full))
     print("1..%d" % len(tests))
     failed = 0
     for n, (name, fn) in enumerate(tests, 1):

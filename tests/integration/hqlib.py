@@ -293,17 +293,38 @@ class Postgres:
             self.user = ["runuser", "-u", "nobody", "--"]
         run(self.user + [PG_BIN + "/initdb", "-D", self.data, "-A", "trust", "-U", "hq",
                          "--no-sync"], timeout=180)
-        self.proc = subprocess.Popen(
-            self.user + [PG_BIN + "/postgres", "-D", self.data, "-k", self.dir, "-p",
-                         str(self.port), "-c", "listen_addresses=", "-c", "max_connections=300",
-                         "-c", "fsync=on"],
-            stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.dir, "pg.log"), "ab"))
+        self.start()
+        self.n = 0
+
+    def start(self):
+        with open(os.path.join(self.dir, "pg.log"), "ab") as log:
+            self.proc = subprocess.Popen(
+                self.user + [PG_BIN + "/postgres", "-D", self.data, "-k", self.dir, "-p",
+                             str(self.port), "-c", "listen_addresses=", "-c",
+                             "max_connections=300", "-c", "fsync=on"],
+                stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.time() + 60
         while run([PG_BIN + "/pg_isready", "-h", self.dir, "-p", str(self.port)],
                   expect=None).returncode != 0:
             check(time.time() < deadline and self.proc.poll() is None, "postgres did not start")
-            time.sleep(0.2)
-        self.n = 0
+            time.sleep(0.05)
+
+    def shutdown(self):
+        """A fast shutdown: every session is ended and open transactions
+        are rolled back.  By pg_ctl, which signals the postmaster itself
+        (runuser, its parent here, would not pass a SIGINT on)."""
+        if self.proc.poll() is None:
+            run(self.user + [PG_BIN + "/pg_ctl", "stop", "-D", self.data, "-m", "fast", "-w"],
+                expect=None, timeout=60)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def restart(self):
+        self.shutdown()
+        self.start()
 
     def new_database(self):
         """A fresh database's URL."""
@@ -314,13 +335,7 @@ class Postgres:
         return "postgresql://hq@/%s?host=%s&port=%d" % (name, self.dir, self.port)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        self.shutdown()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -4,7 +4,10 @@
 cut in the middle of the body by a small proxy; then the desk sends again
 until it holds a receipt, and HQ must hold every record exactly once.
 Two HQ nodes on one PostgreSQL, the same batches offered to both at once:
-no duplicates, no gaps (skipped without PostgreSQL).
+no duplicates, no gaps; PostgreSQL restarted three times while real desks
+(borderdesk-admin) sync through HQ: HQ answers 503 and reconnects, the
+desks send again, nothing is lost or doubled (both skipped without
+PostgreSQL).
 
 TAP on stdout; exits non-zero when a test fails.
 """
@@ -18,7 +21,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import faultlib  # noqa: E402
 import hqlib  # noqa: E402
+import test_sync  # noqa: E402
 from hqlib import HQ, Desk, Failure, check, eq  # noqa: E402
 
 ROUNDS = 20
@@ -82,19 +87,12 @@ class CuttingProxy:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self.accept, daemon=True).start()
+        faultlib.serve_connections(self.sock, self.connect)
 
-    def accept(self):
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.target))
-            threading.Thread(target=self.pump, args=(client, upstream, self.limit),
-                             daemon=True).start()
-            threading.Thread(target=self.pump, args=(upstream, client, None),
-                             daemon=True).start()
+    def connect(self, client):
+        upstream = socket.create_connection(("127.0.0.1", self.target))
+        threading.Thread(target=self.pump, args=(upstream, client, None), daemon=True).start()
+        self.pump(client, upstream, self.limit)
 
     @staticmethod
     def pump(src, dst, limit):
@@ -192,7 +190,95 @@ def test_two_nodes_one_postgresql(hq):
         pg.stop()
 
 
-TESTS = [test_sigkill_mid_batch, test_connection_cut_mid_body, test_two_nodes_one_postgresql]
+def test_postgresql_restarted_mid_ingest(hq):
+    """Four desks sync in a loop, 300 new crossings a round, while
+    PostgreSQL is restarted under HQ (fast shutdown: sessions ended,
+    open transactions rolled back) BD_PG_RESTARTS times (default 3)."""
+    if not hqlib.pg_available():
+        raise hqlib.Skip("PostgreSQL 15 (initdb) or runuser not installed")
+    restarts = int(os.environ.get("BD_PG_RESTARTS", "3"))
+    pg = hqlib.Postgres()
+    t = test_sync.Case("pg-restart")
+    desks = ["d%d" % (k + 1) for k in range(4)]
+    dbs = [os.path.join(t.dir, d, "desk.db") for d in desks]
+    try:
+        t.store = pg.new_database()
+        t.init_hq()
+        for k, d in enumerate(desks):
+            t.desk(d, number=k + 1, crossings=1500, seed=k + 1)
+        t.start_hq()
+        done = threading.Event()
+        refusals = {d: [] for d in desks}
+        errors = []
+
+        def desk_main(k, d):
+            try:
+                n = 0
+                while not done.is_set():
+                    n += 1
+                    rc, _, err = t.admin(d, "sync", expect=None)
+                    if rc != 0:
+                        refusals[d].append(err.strip())
+                        time.sleep(0.2)
+                        continue
+                    t.admin(d, "demo", "seed", "--crossings", "300", "--travellers", "60",
+                            "--seed", str(100 * k + n))
+            except Exception as exc:  # noqa: BLE001
+                errors.append("%s: %s" % (d, exc))
+
+        threads = [threading.Thread(target=desk_main, args=(k, d))
+                   for k, d in enumerate(desks)]
+        for th in threads:
+            th.start()
+        try:
+            for _ in range(restarts):
+                time.sleep(0.5)
+                # In the middle of an ingest: once one of HQ's sessions is
+                # inside a transaction.
+                deadline = time.time() + 60
+                while not hqlib.run([faultlib.PSQL, "-X", "-At", "-d", t.store, "-c",
+                                     "SELECT pid FROM pg_stat_activity WHERE datname ="
+                                     " current_database() AND pid <> pg_backend_pid() AND"
+                                     " state IN ('active', 'idle in transaction')"]).stdout:
+                    check(not errors, "; ".join(errors))
+                    check(time.time() < deadline, "HQ stored nothing for 60 s after a restart")
+                pg.restart()
+                check(t.server.poll() is None, "HQ exited when PostgreSQL restarted")
+            time.sleep(1.0)
+        finally:
+            done.set()
+            for th in threads:
+                th.join()
+        check(not errors, "; ".join(errors))
+        seen = [e for r in refusals.values() for e in r]
+        check(seen, "no desk noticed the restarts: they hit no sync")
+        # Batches, and the feeds fetched after them: 503, said in one line.
+        for e in seen:
+            check(len(e.splitlines()) == 1 and "HTTP 503" in e,
+                  "a desk's reason while PostgreSQL restarted: %r" % e)
+        check(any("try again later" in e for e in seen), "no batch met a restart: %r" % seen)
+        # The desks send what is left, as their next rounds would.
+        for d in desks:
+            t.admin(d, "sync")
+        check(t.server.poll() is None, "HQ exited")
+        with open(os.path.join(t.dir, "hq.log")) as f:
+            log = f.read()
+        check("event=store state=unavailable" in log and "event=store state=ok" in log,
+              "HQ's log does not tell the outage and the recovery:\n" + log[-1500:])
+        led = faultlib.ledger(t.store, dbs)
+        bad = faultlib.faults(led)
+        check(not bad, "after %d restarts: %s (%r)" % (restarts, bad, led))
+        print("# %d restarts: %d crossings in %d batches from %d desks, %d syncs refused "
+              "(503), lost %d, doubled %d, pending %d"
+              % (restarts, led["at_hq"], led["batches"], len(desks), len(seen),
+                 led["lost"] + led["unsent"], led["doubled"], led["pending"]))
+    finally:
+        t.cleanup()
+        pg.stop()
+
+
+TESTS = [test_sigkill_mid_batch, test_connection_cut_mid_body, test_two_nodes_one_postgresql,
+         test_postgresql_restarted_mid_ingest]
 
 
 def main():

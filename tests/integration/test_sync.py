@@ -10,6 +10,7 @@ _build directory beside this tests/ folder.
 
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -23,6 +24,7 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from test_cli import td3  # noqa: E402  (the MRZ builder with ICAO check digits)
+import faultlib  # noqa: E402  (the ledger of lost and doubled records; the cutting proxy)
 BUILD = os.path.join(os.path.dirname(os.path.dirname(HERE)), "_build")
 ADMIN = os.environ.get("BORDERDESK_ADMIN", os.path.join(BUILD, "src/admin/borderdesk-admin"))
 HQ = os.environ.get("BORDERDESK_HQ", os.path.join(BUILD, "src/hq/borderdesk-hq"))
@@ -63,6 +65,7 @@ class Case:
         self.log = []
         self.server = None
         self.port = None
+        self.store = None       # --store URL; None: HQ's SQLite file in its directory
         self.env = dict(os.environ)
         for k in ("BORDERDESK_DB", "BORDERDESK_HQ_DIR", "BORDERDESK_NOW", "https_proxy",
                   "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY"):
@@ -84,7 +87,9 @@ class Case:
         return p.returncode, out, err
 
     def hq(self, *args, expect=0):
-        rc, out, err = self._run([HQ, "--dir", self.hq_dir] + list(args))
+        store = ["--store", self.store] if self.store and args[0] in (
+            "desk", "import", "alerts", "report", "watchlist", "history") else []
+        rc, out, err = self._run([HQ, "--dir", self.hq_dir] + list(args) + store)
         if expect is not None:
             check(rc == expect, "borderdesk-hq %s: exit %d, expected %d; stderr: %s"
                   % (" ".join(args), rc, expect, err.strip()))
@@ -119,8 +124,9 @@ class Case:
 
     def start_hq(self):
         log = open(os.path.join(self.dir, "hq.log"), "ab")
+        store = ["--store", self.store] if self.store else []
         self.server = subprocess.Popen([HQ, "--dir", self.hq_dir, "serve", "--listen",
-                                        "127.0.0.1:%d" % self.port],
+                                        "127.0.0.1:%d" % self.port] + store,
                                        stdout=log, stderr=log, env=self.env, cwd=self.dir)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -156,22 +162,23 @@ class Case:
 
     # Desks ---------------------------------------------------------------
 
-    def desk(self, name, post="UTO-ALP", number=1, crossings=0, enrol=True, seed=1):
+    def desk(self, name, post="UTO-ALP", number=1, crossings=0, enrol=True, seed=1, url=None):
         os.makedirs(os.path.join(self.dir, name), exist_ok=True)
         self.admin(name, "init", "--post", post, "--post-name", "Alpine", "--desk", str(number))
         if crossings:
             self.admin(name, "demo", "seed", "--crossings", str(crossings), "--travellers", "60",
                        "--seed", str(seed))
         if enrol:
-            self.enrol(name)
+            self.enrol(name, url)
 
-    def enrol(self, name):
+    def enrol(self, name, url=None):
+        """Enrols desk @name with HQ; @url: where it calls HQ, if not HQ itself."""
         csr = os.path.join(self.dir, name + ".csr")
         crt = os.path.join(self.dir, name + ".crt")
         self.admin(name, "enroll-request", "--out", csr)
         self.hq("desk", "issue", "--csr", csr, "--out", crt)
         self.admin(name, "enroll-install", "--cert", crt, "--hq-ca",
-                   os.path.join(self.hq_dir, "ca.crt"), "--hq-url", self.url())
+                   os.path.join(self.hq_dir, "ca.crt"), "--hq-url", url or self.url())
 
     def status(self, name):
         return self.admin_json(name, "sync", "status")
@@ -586,13 +593,14 @@ def hq_killed_mid_sync_loses_and_doubles_nothing(t):
     t.start_hq()
     t.desk("d1", crossings=3000)
     # BD_SYNC_KILLS=100 for the long run of docs/RELIABILITY.md.
+    interrupted = 0
     for round_ in range(int(os.environ.get("BD_SYNC_KILLS", "20"))):
         # A sync in the background, HQ killed under it, then restarted.
         p = subprocess.Popen([ADMIN, "--db", os.path.join(t.dir, "d1", "desk.db"), "sync"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=t.env)
         time.sleep(0.05 + 0.02 * (round_ % 5))
         t.stop_hq(signal.SIGKILL)
-        p.wait(timeout=120)
+        interrupted += p.wait(timeout=120) != 0
         t.start_hq()
         if t.status("d1")["pending_records"] == 0:
             t.admin("d1", "demo", "seed", "--crossings", "150", "--travellers", "60",
@@ -600,6 +608,58 @@ def hq_killed_mid_sync_loses_and_doubles_nothing(t):
     t.admin("d1", "sync")
     eq(t.status("d1")["pending_records"], 0, "pending at the end")
     eq(hq_crossings(t), len(t.desk_crossings("d1")), "crossings at HQ: each exactly once")
+    led = faultlib.ledger(os.path.join(t.hq_dir, "hq.db"), [os.path.join(t.dir, "d1", "desk.db")])
+    bad = faultlib.faults(led)
+    check(not bad, "after %d kills: %s (%r)" % (round_ + 1, bad, led))
+    print("# %d kills (%d of them broke a sync off): %d crossings in %d batches, lost %d, "
+          "doubled %d, pending %d" % (round_ + 1, interrupted, led["at_hq"], led["batches"],
+                                      led["lost"] + led["unsent"], led["doubled"],
+                                      led["pending"]))
+
+
+@test
+def connections_cut_mid_sync_lose_and_double_nothing(t):
+    """Two desks sync through a proxy that cuts one batch exchange a round
+    (faultlib.CuttingProxy): in the body, after the request, after the
+    answer's head, in the receipt.  BD_SYNC_CUTS rounds (default 12; 100
+    for the long run of docs/RELIABILITY.md)."""
+    t.init_hq()
+    t.start_hq()
+    desks = ["d1", "d2"]
+    proxy = faultlib.CuttingProxy(t.hq_dir, t.port, [os.path.join(t.dir, d) for d in desks])
+    rng = random.Random(4)
+    try:
+        for k, d in enumerate(desks):
+            t.desk(d, number=k + 1, crossings=700, seed=k + 1,
+                   url="https://127.0.0.1:%d" % proxy.port)
+        rounds = int(os.environ.get("BD_SYNC_CUTS", "12"))
+        for round_ in range(rounds):
+            d = desks[round_ % len(desks)]
+            t.admin(d, "demo", "seed", "--crossings", str(rng.randint(50, 900)),
+                    "--travellers", "60", "--seed", str(100 + round_))
+            batches = t.status(d)["pending_batches"] + 1
+            # Each desk meets each phase in turn.
+            phase = faultlib.PHASES[(round_ // len(desks)) % len(faultlib.PHASES)]
+            proxy.arm(phase, skip=rng.randrange(batches))
+            rc, _, err = t.admin(d, "sync", expect=None)
+            eq(sum(proxy.cuts.values()), round_ + 1, "round %d: cuts made" % round_)
+            check(rc not in (0, 2) and len(err.strip().splitlines()) == 1,
+                  "round %d (%s): sync over a cut connection: exit %d, %r"
+                  % (round_, phase, rc, err))
+            check(t.status(d)["pending_records"] > 0, "round %d (%s): nothing left pending"
+                  % (round_, phase))
+        proxy.arm(None)
+        for d in desks:
+            t.admin(d, "sync")
+    finally:
+        proxy.close()
+    led = faultlib.ledger(os.path.join(t.hq_dir, "hq.db"),
+                          [os.path.join(t.dir, d, "desk.db") for d in desks])
+    bad = faultlib.faults(led)
+    check(not bad, "after %d cuts: %s (%r)" % (rounds, bad, led))
+    print("# %d cuts (%s): %d crossings in %d batches, lost %d, doubled %d, pending %d"
+          % (rounds, ", ".join("%s %d" % kv for kv in sorted(proxy.cuts.items())), led["at_hq"],
+             led["batches"], led["lost"] + led["unsent"], led["doubled"], led["pending"]))
 
 
 def main():
