@@ -48,8 +48,9 @@ CMD_TIMEOUT = 30            # seconds for one CLI command
 PASSWORDS = {"g1": "guard-one-pass", "s1": "super-one-pass"}
 
 
-def reexec_if_needed():
-    """Run inside Xvfb and a private session bus, under a hard timeout."""
+def reexec_if_needed(script=None):
+    """Run @script (default: this file) inside Xvfb and a private session
+    bus, under a hard timeout."""
     if os.environ.get("DISPLAY") and os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         return
     if os.environ.get("BD_ATSPI_REEXEC"):
@@ -66,7 +67,8 @@ def reexec_if_needed():
     first = str(100 + (os.getpid() % 800))
     argv = ["timeout", "-k", "5", "118",
             "xvfb-run", "-a", "-n", first, "-s", "-screen 0 1280x1024x24 -noreset",
-            "dbus-run-session", "--", "/usr/bin/python3", os.path.abspath(__file__)]
+            "dbus-run-session", "--", "/usr/bin/python3",
+            os.path.abspath(script or __file__)]
     sys.stdout.flush()
     sys.exit(run_filtered(argv, env))
 
@@ -248,6 +250,10 @@ class World:
                 return f.read().decode("utf-8", "replace")
         except OSError:
             return ""
+
+    def output_tail(self):
+        """The app's last lines, for a failure report."""
+        return self.app_output().strip().splitlines()[-40:]
 
     def cleanup(self):
         self.stop_app()
@@ -674,8 +680,10 @@ def step_audit(world):
     check(rc == 0, "audit verify exit %d: %s %s" % (rc, out.strip(), err.strip()))
 
 
-def main():
-    reexec_if_needed()
+def main(run=None, script=None):
+    """Re-executes @script (default: this file) under Xvfb and a session
+    bus if needed, then calls @run (default: run_steps) holding the display."""
+    reexec_if_needed(script)
     for path, what in ((APP, "the desk app"), (ADMIN, "borderdesk-admin")):
         if not os.access(path, os.X_OK):
             print("Bail out! %s not built: %s" % (what, path))
@@ -688,7 +696,7 @@ def main():
     keeper = subprocess.Popen(["xdotool", "sleep", str(TOTAL_BUDGET + 30)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        return run_steps()
+        return (run or run_steps)()
     finally:
         keeper.kill()
         keeper.wait()
@@ -696,10 +704,7 @@ def main():
 
 def run_steps():
     import_atspi()
-
-    t0 = time.monotonic()
     world = World()
-    tap = Tap(world)
     # (name, function, critical: later steps make no sense without it)
     steps = [
         ("set up a desk database with the CLI (guard g1, supervisor s1)", step_setup_db, True),
@@ -716,6 +721,14 @@ def run_steps():
         ("the database holds exactly the three crossings", step_database, False),
         ("audit verify exits 0", step_audit, False),
     ]
+    return run_tap(world, steps)
+
+
+def run_tap(world, steps):
+    """Runs @steps, (name, function, critical) triples, as TAP in @world;
+    cleans @world up.  Returns the exit status."""
+    t0 = time.monotonic()
+    tap = Tap(world)
     print("1..%d" % len(steps))
     sys.stdout.flush()
     try:
@@ -723,10 +736,10 @@ def run_steps():
             tap.step(name, fn, critical)
     finally:
         if tap.failed:
-            out = world.app_output().strip()
+            out = world.output_tail()
             if out:
                 print("# borderdesk output:")
-                for line in out.splitlines()[-40:]:
+                for line in out:
                     print("#   " + line)
         world.cleanup()
         print("# screenshots in %s" % world.shots)
