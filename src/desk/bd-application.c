@@ -124,8 +124,10 @@ static void
 set_fingerprint (BdApplication *self)
 {
   g_autofree char *reader = NULL, *finger_name = NULL;
-  int finger = 7;  /* FP_FINGER_RIGHT_INDEX */
+  int right_index, finger;
 
+  bd_finger_from_string ("right-index-finger", &right_index);
+  finger = right_index;
   if (self->settings != NULL)
     {
       reader = g_settings_get_string (self->settings, "fingerprint-reader");
@@ -134,7 +136,7 @@ set_fingerprint (BdApplication *self)
         {
           g_warning ("fingerprint-finger: \"%s\" is no finger; using the right index finger",
                      finger_name);
-          finger = 7;
+          finger = right_index;
         }
     }
   bd_desk_context_set_fingerprint (self->context, self->fingerprint, reader, finger);
