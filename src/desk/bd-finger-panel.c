@@ -443,7 +443,7 @@ on_exempt_record_clicked_cb (BdFingerPanel *self)
                                                   (GTK_ENTRY (self->exempt_reason))));
   BdFingerOutcome o = { .result = BD_FINGER_EXEMPT, .score = -1 };
   BdExemptKind kind;
-  g_autofree char *text = NULL;
+  g_autofree char *text = NULL, *kind_label = NULL;
 
   if (self->document == NULL || kind_id == NULL || !bd_exempt_kind_from_string (kind_id, &kind))
     return;
@@ -457,10 +457,9 @@ on_exempt_record_clicked_cb (BdFingerPanel *self)
   o.exempt_kind = kind;
   o.reason = reason;
   o.consent = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->exempt_consent));
+  kind_label = gtk_combo_box_text_get_active_text (GTK_COMBO_BOX_TEXT (self->exempt_kind));
   /* Translators: %s is the exemption kind as the list shows it. */
-  text = g_strdup_printf (_("Exemption recorded: %s"),
-                          gtk_combo_box_text_get_active_text
-                          (GTK_COMBO_BOX_TEXT (self->exempt_kind)));
+  text = g_strdup_printf (_("Exemption recorded: %s"), kind_label);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->exempt_button), FALSE);
   gtk_widget_set_sensitive (self->retry_button, TRUE);
   set_outcome (self, &o, text);
