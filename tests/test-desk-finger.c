@@ -35,10 +35,11 @@ typedef struct {
   char *socket;
 } Reader;
 
-/* A virtual_device reader for the desk, made before the page is: the
- * plain one verifies only; with @storage it also searches 1:N. */
-static void
-reader_setup_kind (Fx *f, Reader *r, gboolean storage)
+/* A virtual_device reader for the desk, then a guard on shift and the
+ * registration page: the plain reader verifies only; with @storage it
+ * also searches 1:N. */
+static GtkWidget *
+page_with_reader (Fx *f, Reader *r, gboolean storage)
 {
   g_autoptr(GError) error = NULL;
 
@@ -50,6 +51,8 @@ reader_setup_kind (Fx *f, Reader *r, gboolean storage)
   r->fp = bd_fingerprint_new_isolated (NULL, &error);
   g_assert_no_error (error);
   bd_desk_context_set_fingerprint (f->ctx, r->fp, NULL, FP_FINGER_RIGHT_INDEX);
+  login_with_shift (f, "g1");
+  return show_registration_page (f);
 }
 
 /* The page goes first: its pending capture is cancelled and called back
@@ -66,12 +69,6 @@ reader_teardown (Fx *f, Reader *r)
   g_rmdir (r->dir);
   g_free (r->socket);
   g_free (r->dir);
-}
-
-static void
-reader_setup (Fx *f, Reader *r)
-{
-  reader_setup_kind (f, r, FALSE);
 }
 
 static void
@@ -175,9 +172,7 @@ test_enrol_then_verify (Fx *f, gconstpointer data)
   GtkWidget *page;
   g_autofree char *first = NULL, *second = NULL;
 
-  reader_setup (f, &r);
-  login_with_shift (f, "g1");
-  page = show_registration_page (f);
+  page = page_with_reader (f, &r, FALSE);
   g_assert_nonnull (strstr (label_text (PANEL (page, "reader_label")), "Reader: "));
 
   /* A first-time traveller: no prints on file, an empty gallery: the
@@ -225,9 +220,7 @@ test_mismatch_blocks (Fx *f, gconstpointer data)
   GtkWidget *page;
   g_autofree char *recorded = NULL;
 
-  reader_setup (f, &r);
-  login_with_shift (f, "g1");
-  page = show_registration_page (f);
+  page = page_with_reader (f, &r, FALSE);
   enrol_through_page (f, &r, page, MRZ_DEU, "anna");
 
   /* Someone else's finger on Anna's passport: a blocking check. */
@@ -263,9 +256,7 @@ test_other_identity_blocks (Fx *f, gconstpointer data)
   GtkWidget *page;
   g_autofree char *row = NULL;
 
-  reader_setup_kind (f, &r, TRUE);
-  login_with_shift (f, "g1");
-  page = show_registration_page (f);
+  page = page_with_reader (f, &r, TRUE);
   enrol_through_page (f, &r, page, MRZ_DEU, "anna");
 
   /* The same finger on a French passport: one person, two identities.
@@ -298,9 +289,7 @@ test_exemption (Fx *f, gconstpointer data)
   GtkWidget *page;
   g_autofree char *recorded = NULL;
 
-  reader_setup (f, &r);
-  login_with_shift (f, "g1");
-  page = show_registration_page (f);
+  page = page_with_reader (f, &r, FALSE);
   set_mrz_and_wait (page, MRZ_FRA);
   WAIT_UNTIL (gtk_widget_get_visible (PANEL (page, "progress")));
 
@@ -349,9 +338,7 @@ test_admit_while_capturing (Fx *f, gconstpointer data)
   GtkWidget *page;
   g_autofree char *recorded = NULL;
 
-  reader_setup (f, &r);
-  login_with_shift (f, "g1");
-  page = show_registration_page (f);
+  page = page_with_reader (f, &r, FALSE);
   set_mrz_and_wait (page, MRZ_FRA);
   WAIT_UNTIL (gtk_widget_get_visible (PANEL (page, "progress")));
 
@@ -378,9 +365,7 @@ test_too_hot (Fx *f, gconstpointer data)
   GtkWidget *page;
   g_autofree char *hot = g_strdup_printf ("ERROR %d", FP_DEVICE_ERROR_TOO_HOT);
 
-  reader_setup (f, &r);
-  login_with_shift (f, "g1");
-  page = show_registration_page (f);
+  page = page_with_reader (f, &r, FALSE);
   enrol_through_page (f, &r, page, MRZ_DEU, "anna");
 
   /* The reader stops itself: a clear message, a warning, and "Capture

@@ -273,22 +273,38 @@ bd_fingerprint_list_readers (BdFingerprint *fp)
   return readers;
 }
 
-void
-bd_fingerprint_enroll_async (BdFingerprint *fp, const char *reader_id, int finger,
-                             GCancellable *cancellable, BdFingerEventFunc event_func,
-                             gpointer event_data, GAsyncReadyCallback callback, gpointer user_data)
+/* Every operation starts here: forwarded to the helper, or made a local
+ * Job with its operands. */
+static void
+start_operation (BdFingerprint *fp, JobKind kind, const char *reader_id, int finger,
+                 GBytes *template, GPtrArray *gallery, GCancellable *cancellable,
+                 BdFingerEventFunc event_func, gpointer event_data,
+                 GAsyncReadyCallback callback, gpointer user_data)
 {
   Job *job;
   GTask *task;
 
   if (fp->remote != NULL)
-    return bd_fp_remote_start (fp, JOB_ENROLL, reader_id, finger, NULL, NULL, cancellable,
-                               event_func, event_data, callback, user_data);
-  task = bd_fp_job_new (fp, JOB_ENROLL, reader_id, cancellable, event_func, event_data,
-                         callback, user_data, &job);
-
+    {
+      bd_fp_remote_start (fp, kind, reader_id, finger, template, gallery, cancellable,
+                          event_func, event_data, callback, user_data);
+      return;
+    }
+  task = bd_fp_job_new (fp, kind, reader_id, cancellable, event_func, event_data, callback,
+                        user_data, &job);
   job->finger = finger;
+  job->template = template != NULL ? g_bytes_ref (template) : NULL;
+  job->gallery = gallery != NULL ? g_ptr_array_ref (gallery) : NULL;
   bd_fp_job_start (fp, task);
+}
+
+void
+bd_fingerprint_enroll_async (BdFingerprint *fp, const char *reader_id, int finger,
+                             GCancellable *cancellable, BdFingerEventFunc event_func,
+                             gpointer event_data, GAsyncReadyCallback callback, gpointer user_data)
+{
+  start_operation (fp, JOB_ENROLL, reader_id, finger, NULL, NULL, cancellable, event_func,
+                   event_data, callback, user_data);
 }
 
 GBytes *
@@ -307,17 +323,8 @@ bd_fingerprint_verify_async (BdFingerprint *fp, const char *reader_id, GBytes *t
                              GCancellable *cancellable, BdFingerEventFunc event_func,
                              gpointer event_data, GAsyncReadyCallback callback, gpointer user_data)
 {
-  Job *job;
-  GTask *task;
-
-  if (fp->remote != NULL)
-    return bd_fp_remote_start (fp, JOB_VERIFY, reader_id, 0, template, NULL, cancellable,
-                               event_func, event_data, callback, user_data);
-  task = bd_fp_job_new (fp, JOB_VERIFY, reader_id, cancellable, event_func, event_data,
-                         callback, user_data, &job);
-
-  job->template = g_bytes_ref (template);
-  bd_fp_job_start (fp, task);
+  start_operation (fp, JOB_VERIFY, reader_id, 0, template, NULL, cancellable, event_func,
+                   event_data, callback, user_data);
 }
 
 gboolean
@@ -338,17 +345,8 @@ bd_fingerprint_identify_async (BdFingerprint *fp, const char *reader_id, GPtrArr
                                gpointer event_data, GAsyncReadyCallback callback,
                                gpointer user_data)
 {
-  Job *job;
-  GTask *task;
-
-  if (fp->remote != NULL)
-    return bd_fp_remote_start (fp, JOB_IDENTIFY, reader_id, 0, NULL, gallery, cancellable,
-                               event_func, event_data, callback, user_data);
-  task = bd_fp_job_new (fp, JOB_IDENTIFY, reader_id, cancellable, event_func, event_data,
-                         callback, user_data, &job);
-
-  job->gallery = g_ptr_array_ref (gallery);
-  bd_fp_job_start (fp, task);
+  start_operation (fp, JOB_IDENTIFY, reader_id, 0, NULL, gallery, cancellable, event_func,
+                   event_data, callback, user_data);
 }
 
 gboolean
@@ -371,26 +369,16 @@ void
 bd_fingerprint_open_async (BdFingerprint *fp, const char *reader_id, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data)
 {
-  Job *job;
-
-  if (fp->remote != NULL)
-    return bd_fp_remote_start (fp, JOB_OPEN, reader_id, 0, NULL, NULL, cancellable, NULL, NULL,
-                               callback, user_data);
-  bd_fp_job_start (fp, bd_fp_job_new (fp, JOB_OPEN, reader_id, cancellable, NULL, NULL, callback,
-                                      user_data, &job));
+  start_operation (fp, JOB_OPEN, reader_id, 0, NULL, NULL, cancellable, NULL, NULL, callback,
+                   user_data);
 }
 
 void
 bd_fingerprint_close_async (BdFingerprint *fp, const char *reader_id, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
-  Job *job;
-
-  if (fp->remote != NULL)
-    return bd_fp_remote_start (fp, JOB_CLOSE, reader_id, 0, NULL, NULL, cancellable, NULL, NULL,
-                               callback, user_data);
-  bd_fp_job_start (fp, bd_fp_job_new (fp, JOB_CLOSE, reader_id, cancellable, NULL, NULL, callback,
-                                      user_data, &job));
+  start_operation (fp, JOB_CLOSE, reader_id, 0, NULL, NULL, cancellable, NULL, NULL, callback,
+                   user_data);
 }
 
 gboolean
