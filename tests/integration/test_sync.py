@@ -19,11 +19,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from test_cli import td3  # noqa: E402  (the MRZ builder with ICAO check digits)
+import taplib  # noqa: E402  (the TAP runner)
 import faultlib  # noqa: E402  (the ledger of lost and doubled records; the cutting proxy)
 BUILD = os.path.join(os.path.dirname(os.path.dirname(HERE)), "_build")
 ADMIN = os.environ.get("BORDERDESK_ADMIN", os.path.join(BUILD, "src/admin/borderdesk-admin"))
@@ -662,45 +662,22 @@ def connections_cut_mid_sync_lose_and_double_nothing(t):
              led["batches"], led["lost"] + led["unsent"], led["doubled"], led["pending"]))
 
 
+def sync_argv(argv):
+    return " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(argv))[:200]
+
+
+def hq_log_tail(t):
+    if t.server is None and not os.path.exists(os.path.join(t.dir, "hq.log")):
+        return []
+    return ["  hq: " + line for line in t.hq_log().splitlines()[-8:]]
+
+
 def main():
     for b in (ADMIN, HQ):
         if not os.access(b, os.X_OK):
             print("1..0 # SKIP %s not built" % b)
             return 0
-    only = sys.argv[1:]
-    tests = [f for f in TESTS if not only or f.__name__ in only]
-    print("1..%d" % len(tests))
-    sys.stdout.flush()
-    failed = 0
-    for n, fn in enumerate(tests, 1):
-        t = Case(fn.__name__)
-        try:
-            fn(t)
-        except Exception as exc:  # noqa: BLE001 - report every failure as TAP
-            failed += 1
-            print("not ok %d - %s" % (n, fn.__name__))
-            if isinstance(exc, Failure):
-                msg = str(exc)
-            else:
-                msg = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-            for line in msg.splitlines():
-                print("# " + line)
-            for argv, rc, out, err in t.log[-3:]:
-                shown = " ".join(os.path.basename(a) if i == 0 else a
-                                 for i, a in enumerate(argv))
-                print("#   $ %s  -> exit %d" % (shown[:200], rc))
-                for line in (err.strip().splitlines())[:5]:
-                    print("#     stderr: " + line)
-            if t.server is not None or os.path.exists(os.path.join(t.dir, "hq.log")):
-                for line in t.hq_log().splitlines()[-8:]:
-                    print("#   hq: " + line)
-        else:
-            print("ok %d - %s" % (n, fn.__name__))
-        finally:
-            t.cleanup()
-        sys.stdout.flush()
-    print("# %d passed, %d failed" % (len(tests) - failed, failed))
-    return 1 if failed else 0
+    return taplib.run(TESTS, Case, Failure, sync_argv, hq_log_tail)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
+
+import taplib  # the TAP runner the integration scripts share
 
 BIN = os.environ.get("BORDERDESK_ADMIN",
                      "/work/main/_build/src/admin/borderdesk-admin")
@@ -507,36 +508,7 @@ def main():
     if not os.access(BIN, os.X_OK):
         print("1..0 # SKIP borderdesk-admin not found at %s" % BIN)
         return 0
-    only = sys.argv[1:]
-    tests = [f for f in TESTS if not only or f.__name__ in only]
-    print("1..%d" % len(tests))
-    sys.stdout.flush()
-    failed = 0
-    for n, fn in enumerate(tests, 1):
-        t = Case(fn.__name__)
-        try:
-            fn(t)
-        except Exception as exc:  # noqa: BLE001 - report every failure as TAP
-            failed += 1
-            print("not ok %d - %s" % (n, fn.__name__))
-            if isinstance(exc, Failure):
-                msg = str(exc)
-            else:
-                msg = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-            for line in msg.splitlines():
-                print("# " + line)
-            for argv, rc, out, err in t.log[-3:]:
-                shown = " ".join(a if len(a) <= 60 else a[:57] + "..." for a in argv)
-                print("#   $ borderdesk-admin %s  -> exit %d" % (shown, rc))
-                for line in (err.strip().splitlines())[:5]:
-                    print("#     stderr: " + line)
-        else:
-            print("ok %d - %s" % (n, fn.__name__))
-        finally:
-            t.cleanup()
-        sys.stdout.flush()
-    print("# %d passed, %d failed" % (len(tests) - failed, failed))
-    return 1 if failed else 0
+    return taplib.run(TESTS, Case, Failure, taplib.admin_argv)
 
 
 if __name__ == "__main__":
