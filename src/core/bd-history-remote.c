@@ -161,24 +161,9 @@ invalid (GError **error, const char *what)
 static const char *
 get_string (JsonObject *o, const char *name, gsize max)
 {
-  JsonNode *n = json_object_get_member (o, name);
-  const char *s;
+  const char *s = bd_json_string_member (o, name);
 
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  s = json_node_get_string (n);
-  return strlen (s) <= max ? s : NULL;
-}
-
-static gboolean
-get_version (JsonObject *o, const char *name, gint64 *out)
-{
-  JsonNode *n = json_object_get_member (o, name);
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
-    return FALSE;
-  *out = json_node_get_int (n);
-  return *out >= 0;
+  return s != NULL && strlen (s) <= max ? s : NULL;
 }
 
 /* Parses and verifies an HQ document of type @typ; returns its payload. */
@@ -291,7 +276,7 @@ bd_open_stays_delta_verify (const char *text, gsize length, X509 *ca, GError **e
     return NULL;
   o = json_node_get_object (root);
   published = get_string (o, "published", 32);
-  if (!get_version (o, "from", &d->from) || !get_version (o, "to", &d->to) ||
+  if (!bd_json_count_member (o, "from", &d->from) || !bd_json_count_member (o, "to", &d->to) ||
       d->to < d->from)
     return (invalid (error, "\"from\" and \"to\" must be versions, from <= to"), NULL);
   if (published == NULL || !bd_time_parse (published, &t))

@@ -229,14 +229,25 @@ bad_header (GError **error, const char *what)
   return FALSE;
 }
 
-static const char *
-string_member (JsonObject *o, const char *name)
+const char *
+bd_json_string_member (JsonObject *o, const char *name)
 {
   JsonNode *n = json_object_get_member (o, name);
 
   if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (n);
+}
+
+gboolean
+bd_json_count_member (JsonObject *o, const char *name, gint64 *out)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
+    return FALSE;
+  *out = json_node_get_int (n);
+  return *out >= 0;
 }
 
 static gboolean
@@ -256,9 +267,9 @@ parse_header (BdJws *jws, GBytes *header_bytes, const char *expected_typ, GError
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return malformed (error, "the protected header is not a JSON object");
   h = json_node_get_object (json_parser_get_root (parser));
-  alg = string_member (h, "alg");
-  kid = string_member (h, "kid");
-  typ = string_member (h, "typ");
+  alg = bd_json_string_member (h, "alg");
+  kid = bd_json_string_member (h, "kid");
+  typ = bd_json_string_member (h, "typ");
   if (json_object_has_member (h, "crit"))
     return bad_header (error, "\"crit\" is not accepted");
   if (g_strcmp0 (alg, "EdDSA") != 0)
@@ -313,7 +324,7 @@ parse_header (BdJws *jws, GBytes *header_bytes, const char *expected_typ, GError
 static GBytes *
 decode_member (JsonObject *o, const char *name)
 {
-  const char *text = string_member (o, name);
+  const char *text = bd_json_string_member (o, name);
 
   return text != NULL ? bd_base64url_decode (text, strlen (text)) : NULL;
 }
@@ -352,8 +363,8 @@ bd_jws_parse (const char *text, gsize length, const char *expected_typ, GError *
     return (malformed (error, "protected, payload and signature must be base64url"), NULL);
   if (!parse_header (jws, header, expected_typ, error))
     return NULL;
-  jws->signing_input = g_strconcat (string_member (o, "protected"), ".",
-                                    string_member (o, "payload"), NULL);
+  jws->signing_input = g_strconcat (bd_json_string_member (o, "protected"), ".",
+                                    bd_json_string_member (o, "payload"), NULL);
   return g_steal_pointer (&jws);
 }
 

@@ -87,4 +87,10 @@ GBytes  *bd_base64url_decode (const char *text, gsize length);
 /* Lowercase hex SHA-256. */
 char    *bd_sha256_hex (const void *data, gsize length);
 
+/* Members of a signed document's JSON, strictly typed: the string member
+ * @name, or NULL when absent or not a string; the non-negative integer
+ * member @name, or FALSE when absent, not an integer or negative. */
+const char *bd_json_string_member (JsonObject *o, const char *name);
+gboolean    bd_json_count_member  (JsonObject *o, const char *name, gint64 *out);
+
 G_END_DECLS

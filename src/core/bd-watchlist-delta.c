@@ -87,23 +87,10 @@ invalid (GError **error, const char *what)
 static gboolean
 member_string (JsonObject *o, const char *name, char **out)
 {
-  JsonNode *n = json_object_get_member (o, name);
+  const char *s = bd_json_string_member (o, name);
 
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return FALSE;
-  *out = g_strdup (json_node_get_string (n));
-  return TRUE;
-}
-
-static gboolean
-member_int (JsonObject *o, const char *name, gint64 *out)
-{
-  JsonNode *n = json_object_get_member (o, name);
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
-    return FALSE;
-  *out = json_node_get_int (n);
-  return *out >= 0;
+  *out = g_strdup (s);
+  return s != NULL;
 }
 
 static BdWatchlistEntry *
@@ -183,7 +170,8 @@ bd_watchlist_delta_verify (const char *text, gsize length, X509 *ca, GError **er
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return (invalid (error, "the payload is not a JSON object"), NULL);
   p = json_node_get_object (json_parser_get_root (parser));
-  if (!member_int (p, "from", &delta->from) || !member_int (p, "to", &delta->to) ||
+  if (!bd_json_count_member (p, "from", &delta->from) ||
+      !bd_json_count_member (p, "to", &delta->to) ||
       delta->to < delta->from)
     return (invalid (error, "\"from\" and \"to\" must be versions, from <= to"), NULL);
   if (!member_string (p, "published", &delta->published) ||
